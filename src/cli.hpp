@@ -1,0 +1,22 @@
+// Command line → Command. The only file that knows CLI11.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "error.hpp"
+#include "options.hpp"
+
+namespace daemonize {
+
+/// Parses argv (argv[0] included). Errors carry ExitCode::failure (125).
+[[nodiscard]] Result<Command> parse_cli(const std::vector<std::string>& args);
+
+/// "027" → 027. Octal digits only, at most 0777.
+[[nodiscard]] Result<unsigned> parse_umask(std::string_view text);
+
+/// "NAME=VALUE" → {NAME, VALUE}; NAME must be non-empty.
+[[nodiscard]] Result<std::pair<std::string, std::string>> parse_env_assignment(std::string_view text);
+
+}  // namespace daemonize

@@ -1,0 +1,111 @@
+// Detaching: SPEC.md section 3, steps 3, 4 and 6.
+#include "detach.hpp"
+
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "log.hpp"
+#include "sys/posix.hpp"
+
+namespace daemonize {
+namespace {
+
+// The session leader: new session, then fork again so the daemon is not a
+// session leader and can never acquire a controlling terminal.
+[[noreturn]] void run_session_leader(const LaunchPlan& plan, int report_fd) noexcept {
+    if (::setsid() == -1) {
+        send_report(report_fd, Stage::setsid, errno);
+        _exit(125);
+    }
+    pid_t pid = ::fork();
+    if (pid == -1) {
+        send_report(report_fd, Stage::fork, errno);
+        _exit(125);
+    }
+    if (pid == 0) exec_daemon(plan, report_fd);
+    send_report(report_fd, Stage::started, pid);
+    _exit(0);
+}
+
+struct Outcome {
+    pid_t daemon = -1;
+    std::optional<Report> failure;
+};
+
+// Reads reports until EOF: the daemon's copy of the pipe closes at its
+// execve (close-on-exec) or at its exit.
+Result<Outcome> read_reports(int fd) {
+    Outcome out;
+    for (;;) {
+        Report r;
+        auto n = sys::read_full(fd, &r, sizeof r);
+        if (!n) return std::move(n).error();
+        if (*n == 0) return out;
+        if (*n != sizeof r) return usage_error("short report from the daemon process");
+        if (r.stage == Stage::started) {
+            out.daemon = r.value;
+        } else if (!out.failure) {
+            out.failure = r;
+        }
+    }
+}
+
+}  // namespace
+
+Error describe_failure(const LaunchPlan& plan, const Report& report) {
+    int err = report.value;
+    switch (report.stage) {
+    case Stage::exec:
+        return Error{err == ENOENT ? ExitCode::not_found : ExitCode::cannot_execute,
+                     "cannot execute '" + plan.args.front() + "'", err};
+    case Stage::setsid: return sys_error("setsid", err);
+    case Stage::fork: return sys_error("fork", err);
+    case Stage::chdir: return sys_error("chdir " + plan.chdir, err);
+    case Stage::stdio: return sys_error("redirect standard streams", err);
+    case Stage::close_fds: return sys_error("close inherited file descriptors", err);
+    case Stage::signals: return sys_error("reset signal dispositions", err);
+    case Stage::setgroups: return sys_error("setgroups", err);
+    case Stage::setgid:
+        return sys_error("setgid " + std::to_string(plan.identity ? plan.identity->gid : 0), err);
+    case Stage::setuid:
+        return sys_error("setuid " + std::to_string(plan.identity ? plan.identity->uid : 0), err);
+    case Stage::regain_root: return usage_error("root privileges could be regained after dropping them; refusing to run");
+    case Stage::pidfile: return sys_error("write pidfile " + plan.pidfile_path, err);
+    case Stage::started: break;
+    }
+    return usage_error("unknown failure in the daemon process");
+}
+
+Result<pid_t> detach(const LaunchPlan& plan) {
+    auto pipe = sys::make_pipe();
+    if (!pipe) return std::move(pipe).error();
+
+    // As a subreaper, the caller inherits the daemon when the session leader
+    // exits, so a daemon that failed before exec can be reaped here instead
+    // of lingering as a zombie under a PID 1 that does not reap.
+    if (::prctl(PR_SET_CHILD_SUBREAPER, 1) == -1) log::verbose("cannot become a subreaper: %s", strerror(errno));
+
+    pid_t leader = ::fork();
+    if (leader == -1) return sys_error("fork");
+    if (leader == 0) {
+        pipe->read.reset();
+        run_session_leader(plan, pipe->write.get());
+    }
+    pipe->write.reset();
+
+    auto outcome = read_reports(pipe->read.get());
+    if (auto status = sys::wait_pid(leader); !status) return std::move(status).error();
+    if (!outcome) return std::move(outcome).error();
+    if (outcome->failure) {
+        if (outcome->daemon > 0) (void)sys::wait_pid(outcome->daemon);
+        return describe_failure(plan, *outcome->failure);
+    }
+    if (outcome->daemon <= 0) return usage_error("the daemon process vanished before reporting");
+    return outcome->daemon;
+}
+
+}  // namespace daemonize

@@ -1,0 +1,119 @@
+// User and group lookup (caller side).
+#include "identity.hpp"
+
+#include <grp.h>
+#include <pwd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <limits>
+
+namespace daemonize {
+namespace {
+
+Result<gid_t> lookup_group(const std::string& spec) {
+    errno = 0;
+    if (const group* gr = ::getgrnam(spec.c_str())) return gr->gr_gid;
+    if (auto id = parse_id(spec)) return static_cast<gid_t>(*id);
+    if (errno != 0 && errno != ENOENT && errno != ESRCH) return sys_error("cannot look up group '" + spec + "'");
+    return usage_error("unknown group '" + spec + "'");
+}
+
+Result<std::vector<gid_t>> supplementary_groups(const std::string& user, gid_t gid) {
+    int n = 32;
+    std::vector<gid_t> groups(static_cast<size_t>(n));
+    while (::getgrouplist(user.c_str(), gid, groups.data(), &n) == -1) {
+        if (static_cast<size_t>(n) <= groups.size()) return usage_error("cannot list the groups of user '" + user + "'");
+        groups.resize(static_cast<size_t>(n));
+    }
+    groups.resize(static_cast<size_t>(n));
+    return groups;
+}
+
+// Fills uid (and gid unless given), name and home; false: a bare uid with no passwd entry.
+Result<bool> lookup_user(const std::string& spec, Identity& id, bool have_group) {
+    errno = 0;
+    const passwd* pw = ::getpwnam(spec.c_str());
+    auto number = parse_id(spec);
+    if (pw == nullptr && number) pw = ::getpwuid(static_cast<uid_t>(*number));
+    if (pw != nullptr) {
+        id.uid = pw->pw_uid;
+        if (!have_group) id.gid = pw->pw_gid;
+        id.name = pw->pw_name;
+        id.home = pw->pw_dir;
+        return true;
+    }
+    if (errno != 0 && errno != ENOENT && errno != ESRCH) return sys_error("cannot look up user '" + spec + "'");
+    if (!number) return usage_error("unknown user '" + spec + "'");
+    if (!have_group) return usage_error("user " + spec + " has no passwd entry; name its group with -u " + spec + ":GROUP");
+    id.uid = static_cast<uid_t>(*number);
+    id.name = spec;
+    id.home = "/";
+    return false;
+}
+
+// Without root, the only identity we can "switch" to is our own.
+Status check_privilege(const Identity& id) {
+    if (::geteuid() == 0) return Ok{};
+    if (id.set_user && id.uid != ::geteuid())
+        return sys_error("cannot run as user '" + id.name + "' (only root can switch users)", EPERM);
+    if (id.gid != ::getegid())
+        return sys_error("cannot run as group " + std::to_string(id.gid) + " (only root can switch groups)", EPERM);
+    return Ok{};
+}
+
+}  // namespace
+
+std::pair<std::string, std::string> split_user_group(std::string_view spec) {
+    auto colon = spec.find(':');
+    if (colon == std::string_view::npos) return {std::string(spec), ""};
+    return {std::string(spec.substr(0, colon)), std::string(spec.substr(colon + 1))};
+}
+
+std::optional<unsigned> parse_id(std::string_view text) {
+    if (text.empty() || text.size() > 10) return std::nullopt;
+    unsigned long long value = 0;
+    for (char c : text) {
+        if (c < '0' || c > '9') return std::nullopt;
+        value = value * 10 + static_cast<unsigned>(c - '0');
+    }
+    // (uid_t)-1 means "unchanged" to setuid() and friends.
+    if (value >= std::numeric_limits<uid_t>::max()) return std::nullopt;
+    return static_cast<unsigned>(value);
+}
+
+Result<std::optional<Identity>> resolve_identity(const IdentityOptions& opts) {
+    if (opts.user.empty() && opts.group.empty()) return std::optional<Identity>{};
+    auto [user, user_group] = split_user_group(opts.user);
+    if (!opts.user.empty() && user.empty()) return usage_error("--user: '" + opts.user + "' names no user");
+    if (!user_group.empty() && !opts.group.empty() && user_group != opts.group)
+        return usage_error("--user " + opts.user + " and --group " + opts.group + " name different groups");
+    const std::string& group = user_group.empty() ? opts.group : user_group;
+
+    Identity id;
+    if (!group.empty()) {
+        auto gid = lookup_group(group);
+        if (!gid) return gid.error();
+        id.gid = *gid;
+    }
+    if (!user.empty()) {
+        id.set_user = true;
+        auto known = lookup_user(user, id, !group.empty());
+        if (!known) return known.error();
+        // A uid without a passwd entry belongs to no group but its own.
+        id.groups = {id.gid};
+        if (*known) {
+            auto groups = supplementary_groups(id.name, id.gid);
+            if (!groups) return groups.error();
+            id.groups = std::move(*groups);
+        }
+    } else {
+        id.uid = ::geteuid();
+        id.groups = {id.gid};
+    }
+    if (auto ok = check_privilege(id); !ok) return ok.error();
+    id.switch_ids = ::geteuid() == 0;  // otherwise we already are who was asked for
+    return std::optional<Identity>{std::move(id)};
+}
+
+}  // namespace daemonize

@@ -1,0 +1,56 @@
+// One write(2) per message, so lines from several processes never interleave.
+#include "log.hpp"
+
+#include <unistd.h>
+
+#include <cstdarg>
+#include <cstdio>
+
+namespace daemonize::log {
+namespace {
+
+// Set once before any fork; read-only afterwards.
+Verbosity level = Verbosity::normal;
+
+void emit(const char* prefix, const char* fmt, va_list ap) {
+    char buf[1024];
+    int n = std::snprintf(buf, sizeof buf, "daemonize: %s", prefix);
+    if (n < 0) return;
+    int m = std::vsnprintf(buf + n, sizeof buf - static_cast<size_t>(n), fmt, ap);
+    if (m < 0) return;
+    size_t len = static_cast<size_t>(n) + static_cast<size_t>(m);
+    if (len > sizeof buf - 2) len = sizeof buf - 2;
+    buf[len++] = '\n';
+    // Nothing sensible to do if stderr is gone.
+    [[maybe_unused]] auto w = ::write(STDERR_FILENO, buf, len);
+}
+
+}  // namespace
+
+void set_verbosity(Verbosity v) noexcept { level = v; }
+bool verbose_enabled() noexcept { return level == Verbosity::verbose; }
+
+void error(const char* fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    emit("", fmt, ap);
+    va_end(ap);
+}
+
+void warn(const char* fmt, ...) {
+    if (level == Verbosity::quiet) return;
+    va_list ap;
+    va_start(ap, fmt);
+    emit("warning: ", fmt, ap);
+    va_end(ap);
+}
+
+void verbose(const char* fmt, ...) {
+    if (level != Verbosity::verbose) return;
+    va_list ap;
+    va_start(ap, fmt);
+    emit("", fmt, ap);
+    va_end(ap);
+}
+
+}  // namespace daemonize::log

@@ -1,0 +1,19 @@
+// Messages to daemonize's own stderr, gated by -v/-q.
+#pragma once
+
+#include "options.hpp"
+
+namespace daemonize::log {
+
+/// Set once by main from -v/-q.
+void set_verbosity(Verbosity v) noexcept;
+
+/// "daemonize: <msg>" — always printed.
+void error(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+/// "daemonize: warning: <msg>" — silenced by -q.
+void warn(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+/// "daemonize: <msg>" — only with -v.
+void verbose(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+[[nodiscard]] bool verbose_enabled() noexcept;
+
+}  // namespace daemonize::log

@@ -1,0 +1,40 @@
+// daemonize: parse, dispatch, print the one error, return its exit code.
+#include <unistd.h>
+
+#include <string>
+#include <vector>
+
+#include "cli.hpp"
+#include "error.hpp"
+#include "log.hpp"
+#include "start.hpp"
+#include "sys/posix.hpp"
+
+using namespace daemonize;
+
+namespace {
+
+int fail(const Error& e) {
+    log::error("%s", format_error(e).c_str());
+    return static_cast<int>(e.code);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    auto cmd = parse_cli(std::vector<std::string>(argv, argv + argc));
+    if (!cmd) return fail(cmd.error());
+
+    switch (cmd->action) {
+    case Action::help:
+    case Action::version:
+        if (!sys::write_all(STDOUT_FILENO, cmd->text.data(), cmd->text.size())) return 125;
+        return 0;
+    case Action::run: break;
+    }
+
+    log::set_verbosity(cmd->options.verbosity);
+    auto pid = start_daemon(cmd->options);
+    if (!pid) return fail(pid.error());
+    return 0;
+}

@@ -1,0 +1,211 @@
+// Pidfile rules of SPEC.md section 4.
+#include "pidfile.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <sys/time.h>
+
+#include "sys/posix.hpp"
+
+namespace daemonize::pidfile {
+namespace {
+
+// How long a start waits for another start that holds the lock but has not
+// written a live PID yet (it normally releases within milliseconds).
+constexpr int lock_wait_seconds = 10;
+
+std::optional<std::string> read_small_file(int fd) {
+    char buf[1024];
+    ssize_t n = sys::retry_eintr([&] { return ::pread(fd, buf, sizeof buf, 0); });
+    if (n < 0) return std::nullopt;
+    return std::string(buf, static_cast<size_t>(n));
+}
+
+std::optional<std::string> read_small_file(const std::string& path) {
+    // Only used for /proc/PID/stat, whose length is well under 1 KiB.
+    auto fd = sys::open_cloexec(path, O_RDONLY);
+    if (!fd) return std::nullopt;
+    return read_small_file(fd->get());
+}
+
+std::optional<time_t> boot_time() {
+    // /proc/stat is long and btime sits near its end: read it all.
+    auto fd = sys::open_cloexec("/proc/stat", O_RDONLY);
+    if (!fd) return std::nullopt;
+    std::string all;
+    char buf[4096];
+    for (;;) {
+        ssize_t n = sys::retry_eintr([&] { return ::read(fd->get(), buf, sizeof buf); });
+        if (n <= 0) break;
+        all.append(buf, static_cast<size_t>(n));
+    }
+    auto at = all.find("\nbtime ");
+    if (at == std::string::npos) return std::nullopt;
+    return static_cast<time_t>(std::strtoll(all.c_str() + at + 7, nullptr, 10));
+}
+
+Error already_running(pid_t pid) {
+    return Error{ExitCode::not_running_or_busy, "already running as PID " + std::to_string(pid), 0};
+}
+
+// Some other start holds the lock. If its PID is in the file and alive, it is
+// running; otherwise wait for the lock (bounded: a holder may be stuck).
+extern "C" void on_alarm(int) {}
+
+Status wait_for_lock(int fd, const std::string& path) {
+    struct sigaction sa {}, old {};
+    sa.sa_handler = on_alarm;  // no SA_RESTART: flock() must return EINTR
+    ::sigaction(SIGALRM, &sa, &old);
+    itimerval timer{{0, 0}, {lock_wait_seconds, 0}}, off{};
+    ::setitimer(ITIMER_REAL, &timer, nullptr);
+    int rc = ::flock(fd, LOCK_EX);
+    int err = errno;
+    ::setitimer(ITIMER_REAL, &off, nullptr);
+    ::sigaction(SIGALRM, &old, nullptr);
+    if (rc == 0) return Ok{};
+    if (err == EINTR)
+        return Error{ExitCode::not_running_or_busy,
+                     "pidfile " + path + " is locked by another process that has not written its PID",
+                     0};
+    return sys_error("lock pidfile " + path, err);
+}
+
+// The file we locked may have been removed (a failed start unlinks it) or
+// replaced while we waited; then the lock means nothing.
+bool still_at_path(int fd, const std::string& path) {
+    struct stat by_fd {}, by_path {};
+    if (::fstat(fd, &by_fd) == -1 || ::lstat(path.c_str(), &by_path) == -1) return false;
+    return by_fd.st_dev == by_path.st_dev && by_fd.st_ino == by_path.st_ino;
+}
+
+std::optional<pid_t> live_pid_in(int fd) {
+    struct stat st {};
+    if (::fstat(fd, &st) == -1) return std::nullopt;
+    auto text = read_small_file(fd);
+    if (!text) return std::nullopt;
+    auto pid = parse_pid(*text);
+    if (pid && is_alive(*pid, st.st_mtim)) return pid;
+    return std::nullopt;
+}
+
+Result<Locked> open_file(const std::string& path) {
+    for (;;) {
+        int fd = sys::retry_eintr([&] { return ::open(path.c_str(), O_RDWR | O_NOFOLLOW | O_CLOEXEC); });
+        if (fd >= 0) return Locked{sys::UniqueFd{fd}, path, false};
+        if (errno == ELOOP) return sys_error("pidfile " + path + " is a symbolic link; refusing to follow it", 0);
+        if (errno != ENOENT) return sys_error("open pidfile " + path);
+        fd = sys::retry_eintr(
+            [&] { return ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644); });
+        if (fd >= 0) return Locked{sys::UniqueFd{fd}, path, true};
+        if (errno != EEXIST) return sys_error("create pidfile " + path);
+    }
+}
+
+}  // namespace
+
+std::optional<pid_t> parse_pid(std::string_view content) {
+    if (!content.empty() && content.back() == '\n') content.remove_suffix(1);
+    if (content.empty() || content.size() > 7 || content.front() == '0') return std::nullopt;
+    long value = 0;
+    for (char c : content) {
+        if (c < '0' || c > '9') return std::nullopt;
+        value = value * 10 + (c - '0');
+    }
+    if (value < 2 || value > max_pid) return std::nullopt;
+    return static_cast<pid_t>(value);
+}
+
+std::optional<ProcStat> parse_proc_stat(std::string_view text) {
+    auto close = text.rfind(')');
+    if (close == std::string_view::npos || close + 2 >= text.size()) return std::nullopt;
+    std::string_view rest = text.substr(close + 2);  // "S 1 2 ..." starting at field 3
+    ProcStat st;
+    st.state = rest.front();
+    // Field 22 is the 20th field after the state's field 3.
+    size_t pos = 0;
+    for (int field = 3; field < 22; ++field) {
+        pos = rest.find(' ', pos);
+        if (pos == std::string_view::npos) return std::nullopt;
+        ++pos;
+    }
+    unsigned long long ticks = 0;
+    bool any = false;
+    for (; pos < rest.size() && rest[pos] >= '0' && rest[pos] <= '9'; ++pos) {
+        ticks = ticks * 10 + static_cast<unsigned>(rest[pos] - '0');
+        any = true;
+    }
+    if (!any) return std::nullopt;
+    st.start_ticks = ticks;
+    return st;
+}
+
+bool started_no_later_than(unsigned long long start_ticks, long ticks_per_second, time_t boot_time,
+                           const timespec& written) {
+    if (ticks_per_second <= 0) return true;
+    // Compare in ticks to avoid floating point.
+    auto start = static_cast<long long>(boot_time) * ticks_per_second + static_cast<long long>(start_ticks);
+    auto limit = (static_cast<long long>(written.tv_sec) + 1) * ticks_per_second +
+                 static_cast<long long>(written.tv_nsec) * ticks_per_second / 1000000000LL;
+    return start <= limit;
+}
+
+bool is_alive(pid_t pid, const timespec& written) {
+    auto text = read_small_file("/proc/" + std::to_string(pid) + "/stat");
+    if (!text) return false;
+    auto st = parse_proc_stat(*text);
+    if (!st || st->state == 'Z' || st->state == 'X' || st->state == 'x') return false;
+    auto boot = boot_time();
+    // Without a boot time we cannot tell reuse apart; err on "alive".
+    if (!boot) return true;
+    return started_no_later_than(st->start_ticks, ::sysconf(_SC_CLK_TCK), *boot, written);
+}
+
+Result<Locked> acquire(const std::string& path) {
+    for (;;) {
+        auto file = open_file(path);
+        if (!file) return file.error();
+        int fd = file->fd.get();
+        if (::flock(fd, LOCK_EX | LOCK_NB) == -1) {
+            if (errno != EWOULDBLOCK) return sys_error("lock pidfile " + path);
+            if (auto pid = live_pid_in(fd)) return already_running(*pid);
+            if (auto waited = wait_for_lock(fd, path); !waited) {
+                if (auto pid = live_pid_in(fd)) return already_running(*pid);
+                return waited.error();
+            }
+        }
+        if (!still_at_path(fd, path)) continue;
+        if (auto pid = live_pid_in(fd)) return already_running(*pid);
+        return file;
+    }
+}
+
+void remove(Locked& file) {
+    if (file.fd.valid() && still_at_path(file.fd.get(), file.path)) ::unlink(file.path.c_str());
+    file.fd.reset();
+}
+
+int write_pid(int fd, pid_t pid) noexcept {
+    char buf[16];
+    char* end = buf + sizeof buf;
+    char* p = end;
+    *--p = '\n';
+    auto v = static_cast<unsigned long>(pid);
+    do {
+        *--p = static_cast<char>('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    auto len = static_cast<size_t>(end - p);
+    if (::ftruncate(fd, 0) == -1) return errno;
+    ssize_t n = ::pwrite(fd, p, len, 0);
+    if (n == -1) return errno;
+    if (static_cast<size_t>(n) != len) return EIO;
+    return 0;
+}
+
+}  // namespace daemonize::pidfile

@@ -1,0 +1,113 @@
+// Child side of the launch: runs after fork, so it only makes syscalls on
+// data prepared by the caller, and leaves with _exit().
+#include "spawn.hpp"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <climits>
+#include <csignal>
+
+#include "pidfile.hpp"
+
+namespace daemonize {
+namespace {
+
+[[noreturn]] void fail(int report_fd, Stage stage, int err) noexcept {
+    send_report(report_fd, stage, err);
+    _exit(125);
+}
+
+int redirect_stdio(const LaunchPlan& plan) noexcept {
+    // The sources are all >= 3 (the caller made sure 0-2 were open before
+    // opening them), so no dup2 below can clobber a later source.
+    const std::array<int, 3> from{plan.in_fd, plan.out_fd, plan.err_fd};
+    for (int target = 0; target < 3; ++target) {
+        if (::dup2(from[static_cast<size_t>(target)], target) == -1) return errno;
+    }
+    return 0;
+}
+
+// close_range over the gaps between the fds we still need until exec (both
+// close-on-exec, so the command ends up with exactly 0, 1 and 2).
+int close_other_fds(int keep_a, int keep_b) noexcept {
+    std::array<int, 2> keep{keep_a, keep_b};
+    std::sort(keep.begin(), keep.end());
+    unsigned first = 3;
+    for (int k : keep) {
+        if (k < static_cast<int>(first)) continue;
+        if (static_cast<unsigned>(k) > first && ::close_range(first, static_cast<unsigned>(k) - 1, 0) == -1) return errno;
+        first = static_cast<unsigned>(k) + 1;
+    }
+    if (::close_range(first, UINT_MAX, 0) == -1) return errno;
+    return 0;
+}
+
+// An ignored signal stays ignored across execve, and the mask is inherited:
+// both would silently change how the command behaves (FreeBSD daemon(8) and
+// tini reset them for the same reason).
+int reset_signals() noexcept {
+    sigset_t none;
+    sigemptyset(&none);
+    if (::sigprocmask(SIG_SETMASK, &none, nullptr) == -1) return errno;
+    struct sigaction dfl {};
+    dfl.sa_handler = SIG_DFL;
+    for (int sig = 1; sig < NSIG; ++sig) {
+        if (sig == SIGKILL || sig == SIGSTOP) continue;
+        // glibc reserves two real-time signals (EINVAL); nothing to reset there.
+        if (::sigaction(sig, &dfl, nullptr) == -1 && errno != EINVAL) return errno;
+    }
+    return 0;
+}
+
+// setgroups → setgid → setuid (any other order fails or leaves root's groups),
+// then prove root cannot come back.
+void drop_identity(const Identity& id, int report_fd) noexcept {
+    if (!id.switch_ids) return;
+    if (::setgroups(id.groups.size(), id.groups.data()) == -1) fail(report_fd, Stage::setgroups, errno);
+    if (::setgid(id.gid) == -1) fail(report_fd, Stage::setgid, errno);
+    if (!id.set_user) return;
+    if (::setuid(id.uid) == -1) fail(report_fd, Stage::setuid, errno);
+    if (id.uid != 0 && (::setuid(0) != -1 || ::geteuid() != id.uid || ::getegid() != id.gid))
+        fail(report_fd, Stage::regain_root, EPERM);
+}
+
+}  // namespace
+
+void LaunchPlan::seal() {
+    argv.clear();
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    envp.clear();
+    for (auto& e : env) envp.push_back(e.data());
+    envp.push_back(nullptr);
+}
+
+void send_report(int fd, Stage stage, std::int32_t value) noexcept {
+    Report r{stage, value};
+    // A pipe write of this size is atomic; if the caller is gone, so be it.
+    [[maybe_unused]] auto n = ::write(fd, &r, sizeof r);
+}
+
+void exec_daemon(const LaunchPlan& plan, int report_fd) noexcept {
+    ::umask(static_cast<mode_t>(plan.umask));
+    if (::chdir(plan.chdir.c_str()) == -1) fail(report_fd, Stage::chdir, errno);
+    if (int err = redirect_stdio(plan)) fail(report_fd, Stage::stdio, err);
+    if (int err = close_other_fds(report_fd, plan.pidfile_fd)) fail(report_fd, Stage::close_fds, err);
+    if (int err = reset_signals()) fail(report_fd, Stage::signals, err);
+    if (plan.identity) drop_identity(*plan.identity, report_fd);
+    if (plan.pidfile_fd >= 0) {
+        if (int err = pidfile::write_pid(plan.pidfile_fd, ::getpid())) fail(report_fd, Stage::pidfile, err);
+    }
+    ::execve(plan.path.c_str(), plan.argv.data(), plan.envp.data());
+    int err = errno;
+    send_report(report_fd, Stage::exec, err);
+    _exit(err == ENOENT ? 127 : 126);
+}
+
+}  // namespace daemonize

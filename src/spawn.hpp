@@ -1,0 +1,64 @@
+// The daemon's side between fork and exec: only prepared data and plain syscalls.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "identity.hpp"
+
+namespace daemonize {
+
+/// Everything the child needs, built before forking (no allocation after fork).
+struct LaunchPlan {
+    std::string path;               // resolved executable
+    std::vector<std::string> args;  // argv as the user gave it
+    std::vector<std::string> env;   // "NAME=VALUE"
+    std::vector<char*> argv;        // into `args`, null-terminated
+    std::vector<char*> envp;        // into `env`, null-terminated
+    std::string chdir = "/";
+    unsigned umask = 022;
+    int in_fd = -1, out_fd = -1, err_fd = -1;
+    int pidfile_fd = -1;  // -1: no pidfile
+    std::string pidfile_path;
+    std::optional<Identity> identity;
+
+    /// Points argv/envp at args/env; call after filling them.
+    void seal();
+};
+
+/// The step that failed in the child, reported to the caller.
+enum class Stage : std::int32_t {
+    started = 0,  // not a failure: `value` is the daemon's PID
+    setsid,
+    fork,
+    chdir,
+    stdio,
+    close_fds,
+    signals,
+    setgroups,
+    setgid,
+    setuid,
+    regain_root,
+    pidfile,
+    exec,
+};
+
+/// One message on the report pipe; small enough to be written atomically.
+struct Report {
+    Stage stage = Stage::started;
+    std::int32_t value = 0;  // errno, or the PID for Stage::started
+};
+
+/// In the daemon process: umask, chdir, stdio, close fds, reset signals,
+/// identity, pidfile, exec — in that order (SPEC.md section 3, step 5).
+/// On failure writes a Report to `report_fd` and _exit()s.
+[[noreturn]] void exec_daemon(const LaunchPlan& plan, int report_fd) noexcept;
+
+/// Writes one Report; for the child side, async-signal-safe.
+void send_report(int fd, Stage stage, std::int32_t value) noexcept;
+
+}  // namespace daemonize

@@ -1,0 +1,77 @@
+// Opening the daemon's standard streams.
+#include "stdio.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "resolve.hpp"
+#include "sys/posix.hpp"
+
+namespace daemonize {
+namespace {
+
+// Opens an output file, telling whether this call created it.
+Result<sys::UniqueFd> open_output(const std::string& path, bool truncate, std::vector<std::string>& created) {
+    const int flags = O_WRONLY | O_APPEND | (truncate ? O_TRUNC : 0);
+    for (;;) {
+        int fd = sys::retry_eintr([&] { return ::open(path.c_str(), flags | O_CLOEXEC); });
+        if (fd >= 0) return sys::UniqueFd{fd};
+        if (errno != ENOENT) return sys_error("open " + path);
+        fd = sys::retry_eintr([&] { return ::open(path.c_str(), flags | O_CREAT | O_EXCL | O_CLOEXEC, 0666); });
+        if (fd >= 0) {
+            created.push_back(path);
+            return sys::UniqueFd{fd};
+        }
+        if (errno != EEXIST) return sys_error("create " + path);
+    }
+}
+
+bool same_file(int a, int b) {
+    struct stat sa {}, sb {};
+    if (::fstat(a, &sa) == -1 || ::fstat(b, &sb) == -1) return false;
+    return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+Result<sys::UniqueFd> open_null() { return sys::open_cloexec("/dev/null", O_RDWR); }
+
+}  // namespace
+
+Result<StdioFiles> open_stdio(const StdioOptions& opts, const std::string& cwd) {
+    StdioFiles files;
+    auto fail = [&files](Error e) {
+        remove_created(files);
+        return e;
+    };
+
+    auto in = opts.in.empty() ? open_null() : sys::open_cloexec(make_absolute(cwd, opts.in), O_RDONLY);
+    if (!in) return fail(std::move(in).error());
+    files.in = std::move(*in);
+
+    auto out = opts.out.empty() ? open_null() : open_output(make_absolute(cwd, opts.out), opts.truncate, files.created);
+    if (!out) return fail(std::move(out).error());
+    files.out = std::move(*out);
+
+    if (!opts.err.empty()) {
+        std::string path = make_absolute(cwd, opts.err);
+        if (opts.out.empty() || path != make_absolute(cwd, opts.out)) {
+            auto err = open_output(path, opts.truncate, files.created);
+            if (!err) return fail(std::move(err).error());
+            files.err = std::move(*err);
+            // Two open file descriptions of one file would have two offsets.
+            if (!opts.out.empty() && same_file(files.out.get(), files.err.get())) files.err.reset();
+        }
+    } else if (opts.out.empty()) {
+        files.err.reset();  // both on the same /dev/null
+    }
+    return files;
+}
+
+void remove_created(StdioFiles& files) {
+    for (const auto& path : files.created) ::unlink(path.c_str());
+    files.created.clear();
+}
+
+}  // namespace daemonize

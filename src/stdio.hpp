@@ -1,0 +1,28 @@
+// The daemon's stdin/stdout/stderr, opened in the caller so errors reach its terminal.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "error.hpp"
+#include "options.hpp"
+#include "sys/fd.hpp"
+
+namespace daemonize {
+
+struct StdioFiles {
+    sys::UniqueFd in, out, err;  // err may be invalid: then it shares `out`
+    std::vector<std::string> created;  // files this start created, removed if it fails
+
+    [[nodiscard]] int err_fd() const noexcept { return err.valid() ? err.get() : out.get(); }
+};
+
+/// Opens -i/-o/-e (relative to `cwd`; output appended, or truncated with
+/// --truncate, created 0666 minus the umask in effect). Unset streams get
+/// /dev/null; -e unset or naming the same file as -o shares -o's open file.
+[[nodiscard]] Result<StdioFiles> open_stdio(const StdioOptions& opts, const std::string& cwd);
+
+/// Unlinks the files that open_stdio created. Best effort.
+void remove_created(StdioFiles& files);
+
+}  // namespace daemonize

@@ -1,0 +1,43 @@
+// Thin, checked wrappers around the syscalls daemonize uses outside fork/exec.
+#pragma once
+
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <cstddef>
+#include <string>
+
+#include "../error.hpp"
+#include "fd.hpp"
+
+namespace daemonize::sys {
+
+/// open(2) with O_CLOEXEC added; the error names `what` and `path`.
+[[nodiscard]] Result<UniqueFd> open_cloexec(const std::string& path, int flags, mode_t mode = 0);
+/// pipe2(O_CLOEXEC).
+[[nodiscard]] Result<Pipe> make_pipe();
+/// fstat(2).
+[[nodiscard]] Result<struct stat> fstat_fd(int fd, const std::string& what);
+/// waitpid(2), retried on EINTR; returns the wait status.
+[[nodiscard]] Result<int> wait_pid(pid_t pid);
+/// read(2) until `len` bytes or EOF, retried on EINTR; returns bytes read.
+[[nodiscard]] Result<size_t> read_full(int fd, void* buf, size_t len);
+/// write(2) all of `len` bytes, retried on EINTR and short writes.
+[[nodiscard]] Status write_all(int fd, const void* buf, size_t len);
+/// The caller's working directory.
+[[nodiscard]] Result<std::string> current_dir();
+/// Make sure fds 0, 1 and 2 are open (on /dev/null if not), so that no file
+/// daemonize opens later can land on them and be mistaken for stdio.
+[[nodiscard]] Status ensure_stdio_open();
+
+/// Run `f` until it does not fail with EINTR.
+template <typename F>
+auto retry_eintr(F f) {
+    decltype(f()) r;
+    do {
+        r = f();
+    } while (r == -1 && errno == EINTR);
+    return r;
+}
+
+}  // namespace daemonize::sys

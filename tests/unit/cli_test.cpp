@@ -1,0 +1,169 @@
+// CLI → Options: what each word of the command line turns into.
+#include <doctest/doctest.h>
+
+#include "cli.hpp"
+
+using namespace daemonize;
+
+namespace {
+Result<Command> parse(std::vector<std::string> words) {
+    words.insert(words.begin(), "daemonize");
+    return parse_cli(words);
+}
+}  // namespace
+
+TEST_CASE("cli: defaults") {
+    auto r = parse({"sleep", "10"});
+    REQUIRE(r);
+    const Options& o = r->options;
+    CHECK(r->action == Action::run);
+    CHECK(o.command == std::vector<std::string>{"sleep", "10"});
+    CHECK(o.chdir == "/");
+    CHECK(o.umask == 022);
+    CHECK(o.stdio.in.empty());
+    CHECK(o.stdio.out.empty());
+    CHECK(o.stdio.err.empty());
+    CHECK_FALSE(o.stdio.truncate);
+    CHECK(o.pidfile.empty());
+    CHECK(o.env.empty());
+    CHECK(o.verbosity == Verbosity::normal);
+}
+
+TEST_CASE("cli: every option lands in its field") {
+    auto r = parse({"-c", "/srv", "-m", "027", "-i", "in", "-o", "out", "-e", "err", "--truncate", "-p",
+                    "x.pid", "-u", "nobody:nogroup", "-g", "nogroup", "-E", "A=1", "--env", "B=x=y", "-v",
+                    "--", "app"});
+    REQUIRE(r);
+    const Options& o = r->options;
+    CHECK(o.chdir == "/srv");
+    CHECK(o.umask == 027);
+    CHECK(o.stdio.in == "in");
+    CHECK(o.stdio.out == "out");
+    CHECK(o.stdio.err == "err");
+    CHECK(o.stdio.truncate);
+    CHECK(o.pidfile == "x.pid");
+    CHECK(o.identity.user == "nobody:nogroup");
+    CHECK(o.identity.group == "nogroup");
+    REQUIRE(o.env.size() == 2);
+    CHECK(o.env[0] == std::pair<std::string, std::string>{"A", "1"});
+    CHECK(o.env[1] == std::pair<std::string, std::string>{"B", "x=y"});
+    CHECK(o.verbosity == Verbosity::verbose);
+    CHECK(o.command == std::vector<std::string>{"app"});
+}
+
+TEST_CASE("cli: long options with =, short options glued to their value") {
+    auto r = parse({"--pidfile=a.pid", "-ob.log", "--umask=0077", "true"});
+    REQUIRE(r);
+    CHECK(r->options.pidfile == "a.pid");
+    CHECK(r->options.stdio.out == "b.log");
+    CHECK(r->options.umask == 077);
+}
+
+TEST_CASE("cli: options stop at the first non-option word") {
+    auto r = parse({"-p", "x.pid", "ls", "-l", "--pidfile", "y", "--"});
+    REQUIRE(r);
+    CHECK(r->options.pidfile == "x.pid");
+    CHECK(r->options.command == std::vector<std::string>{"ls", "-l", "--pidfile", "y", "--"});
+}
+
+TEST_CASE("cli: a leading -- is dropped, later ones are the command's") {
+    auto r = parse({"-v", "--", "--", "x"});
+    REQUIRE(r);
+    CHECK(r->options.command == std::vector<std::string>{"--", "x"});
+
+    auto dash = parse({"--", "-weird-name", "--flag"});
+    REQUIRE(dash);
+    CHECK(dash->options.command == std::vector<std::string>{"-weird-name", "--flag"});
+}
+
+TEST_CASE("cli: -E takes exactly one word each time") {
+    auto r = parse({"-E", "A=1", "ls", "-l"});
+    REQUIRE(r);
+    CHECK(r->options.env.size() == 1);
+    CHECK(r->options.command == std::vector<std::string>{"ls", "-l"});
+}
+
+TEST_CASE("cli: an unknown option is a usage error, not the command") {
+    for (auto words : std::vector<std::vector<std::string>>{{"--bogus", "ls"}, {"-v", "--bogus"}, {"-Z", "ls"}}) {
+        auto r = parse(words);
+        REQUIRE_FALSE(r);
+        CHECK(r.error().code == ExitCode::failure);
+        CHECK(r.error().what.find("--help") != std::string::npos);
+    }
+    auto r = parse({"--bogus", "ls"});
+    CHECK(r.error().what.find("'--bogus'") != std::string::npos);
+}
+
+TEST_CASE("cli: a command is required") {
+    for (auto words : std::vector<std::vector<std::string>>{{}, {"-p", "x.pid"}, {"--"}, {"-v", "--"}}) {
+        auto r = parse(words);
+        REQUIRE_FALSE(r);
+        CHECK(r.error().code == ExitCode::failure);
+        CHECK(r.error().what.find("no command") != std::string::npos);
+    }
+}
+
+TEST_CASE("cli: an option without its value") {
+    auto r = parse({"-p"});
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == ExitCode::failure);
+    CHECK(r.error().what.find("--pidfile") != std::string::npos);
+}
+
+TEST_CASE("cli: empty file names are refused") {
+    for (const char* opt : {"--pidfile", "-o", "-e", "-i", "-c", "-u", "-g"}) {
+        CAPTURE(opt);
+        auto r = parse({opt, "", "true"});
+        REQUIRE_FALSE(r);
+        CHECK(r.error().what.find("empty") != std::string::npos);
+    }
+}
+
+TEST_CASE("cli: -v and -q exclude each other") {
+    auto r = parse({"-v", "-q", "true"});
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == ExitCode::failure);
+    auto q = parse({"-q", "true"});
+    REQUIRE(q);
+    CHECK(q->options.verbosity == Verbosity::quiet);
+}
+
+TEST_CASE("cli: --help and --version win over a missing command") {
+    auto h = parse({"--help"});
+    REQUIRE(h);
+    CHECK(h->action == Action::help);
+    CHECK(h->text.find("--pidfile") != std::string::npos);
+    CHECK(h->text.find("Examples") != std::string::npos);
+    auto v = parse({"-V"});
+    REQUIRE(v);
+    CHECK(v->action == Action::version);
+    CHECK(v->text == std::string("daemonize ") + DAEMONIZE_VERSION + "\n");
+}
+
+TEST_CASE("cli: bad umask and env values") {
+    CHECK_FALSE(parse({"-m", "8", "true"}));
+    CHECK_FALSE(parse({"-m", "1000", "true"}));
+    CHECK_FALSE(parse({"-E", "NOEQUALS", "true"}));
+    CHECK_FALSE(parse({"-E", "=value", "true"}));
+}
+
+TEST_CASE("parse_umask") {
+    CHECK(*parse_umask("0") == 0);
+    CHECK(*parse_umask("022") == 022);
+    CHECK(*parse_umask("777") == 0777);
+    CHECK(*parse_umask("0777") == 0777);
+    CHECK_FALSE(parse_umask(""));
+    CHECK_FALSE(parse_umask("9"));
+    CHECK_FALSE(parse_umask("-1"));
+    CHECK_FALSE(parse_umask("0o22"));
+    CHECK_FALSE(parse_umask("01000"));
+    CHECK_FALSE(parse_umask("00000"));
+}
+
+TEST_CASE("parse_env_assignment") {
+    CHECK(*parse_env_assignment("A=") == std::pair<std::string, std::string>{"A", ""});
+    CHECK(*parse_env_assignment("PATH=/a:/b") == std::pair<std::string, std::string>{"PATH", "/a:/b"});
+    CHECK_FALSE(parse_env_assignment("A"));
+    CHECK_FALSE(parse_env_assignment("=A"));
+    CHECK_FALSE(parse_env_assignment(""));
+}
