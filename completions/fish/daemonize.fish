@@ -1,0 +1,72 @@
+# fish completion for daemonize
+
+# Options only until the command word; after it, complete that command.
+function __daemonize_no_command
+    set -l tokens (commandline -opc)
+    set -e tokens[1]
+    set -l takes_value -c --chdir -m --umask -E --env -i --stdin -o --stdout -e --stderr -p --pidfile -u --user -g --group
+    set -l skip 0
+    for t in $tokens
+        if test $skip -eq 1
+            set skip 0
+            continue
+        end
+        if test "$t" = --
+            return 1
+        end
+        if contains -- $t $takes_value
+            set skip 1
+            continue
+        end
+        if not string match -q -- '-*' $t
+            return 1
+        end
+    end
+    return 0
+end
+
+function __daemonize_command_args
+    set -l tokens (commandline -opc)
+    set -e tokens[1]
+    set -l takes_value -c --chdir -m --umask -E --env -i --stdin -o --stdout -e --stderr -p --pidfile -u --user -g --group
+    set -l skip 0
+    set -l i 0
+    for t in $tokens
+        set i (math $i + 1)
+        if test $skip -eq 1
+            set skip 0
+            continue
+        end
+        if test "$t" = --
+            set i (math $i + 1)
+            break
+        end
+        if contains -- $t $takes_value
+            set skip 1
+            continue
+        end
+        if not string match -q -- '-*' $t
+            break
+        end
+    end
+    set -l rest $tokens[$i..-1] (commandline -ct)
+    complete -C (string join ' ' -- (string escape -- $rest))
+end
+
+set -l n __daemonize_no_command
+complete -c daemonize -f -n "not $n" -a '(__daemonize_command_args)'
+complete -c daemonize -f -n $n -a '(__fish_complete_command)'
+complete -c daemonize -n $n -s c -l chdir -x -a '(__fish_complete_directories)' -d 'Working directory of the daemon'
+complete -c daemonize -n $n -s m -l umask -x -d 'File mode creation mask (default 022)'
+complete -c daemonize -n $n -s E -l env -x -d 'Set NAME=VALUE in the environment'
+complete -c daemonize -n $n -s i -l stdin -r -F -d 'Standard input (default /dev/null)'
+complete -c daemonize -n $n -s o -l stdout -r -F -d 'Append standard output to FILE'
+complete -c daemonize -n $n -s e -l stderr -r -F -d 'Append standard error to FILE'
+complete -c daemonize -n $n -l truncate -d 'Truncate output files instead of appending'
+complete -c daemonize -n $n -s p -l pidfile -r -F -d 'Write and lock a pidfile'
+complete -c daemonize -n $n -s u -l user -x -a '(__fish_complete_users)' -d 'Run as USER[:GROUP]'
+complete -c daemonize -n $n -s g -l group -x -a '(__fish_complete_groups)' -d 'Run with GROUP'
+complete -c daemonize -n $n -s v -l verbose -d 'Report each step on stderr'
+complete -c daemonize -n $n -s q -l quiet -d 'Print errors only'
+complete -c daemonize -n $n -s h -l help -d 'Show help and exit'
+complete -c daemonize -n $n -s V -l version -d 'Show version and exit'
