@@ -1,8 +1,8 @@
 // User and group lookup (caller side).
 #include "identity.hpp"
 
-#include <grp.h>
-#include <pwd.h>
+#include "sys/users.hpp"
+
 #include <unistd.h>
 
 #include <cerrno>
@@ -12,38 +12,23 @@ namespace daemonize {
 namespace {
 
 Result<gid_t> lookup_group(const std::string& spec) {
-    errno = 0;
-    if (const group* gr = ::getgrnam(spec.c_str())) return gr->gr_gid;
+    if (auto gid = sys::find_group(spec)) return *gid;
     if (auto id = parse_id(spec)) return static_cast<gid_t>(*id);
-    if (errno != 0 && errno != ENOENT && errno != ESRCH) return sys_error("cannot look up group '" + spec + "'");
     return usage_error("unknown group '" + spec + "'");
-}
-
-Result<std::vector<gid_t>> supplementary_groups(const std::string& user, gid_t gid) {
-    int n = 32;
-    std::vector<gid_t> groups(static_cast<size_t>(n));
-    while (::getgrouplist(user.c_str(), gid, groups.data(), &n) == -1) {
-        if (static_cast<size_t>(n) <= groups.size()) return usage_error("cannot list the groups of user '" + user + "'");
-        groups.resize(static_cast<size_t>(n));
-    }
-    groups.resize(static_cast<size_t>(n));
-    return groups;
 }
 
 // Fills uid (and gid unless given), name and home; false: a bare uid with no passwd entry.
 Result<bool> lookup_user(const std::string& spec, Identity& id, bool have_group) {
-    errno = 0;
-    const passwd* pw = ::getpwnam(spec.c_str());
     auto number = parse_id(spec);
-    if (pw == nullptr && number) pw = ::getpwuid(static_cast<uid_t>(*number));
-    if (pw != nullptr) {
-        id.uid = pw->pw_uid;
-        if (!have_group) id.gid = pw->pw_gid;
-        id.name = pw->pw_name;
-        id.home = pw->pw_dir;
+    auto entry = sys::find_user(spec);
+    if (!entry && number) entry = sys::find_user(static_cast<uid_t>(*number));
+    if (entry) {
+        id.uid = entry->uid;
+        if (!have_group) id.gid = entry->gid;
+        id.name = entry->name;
+        id.home = entry->home;
         return true;
     }
-    if (errno != 0 && errno != ENOENT && errno != ESRCH) return sys_error("cannot look up user '" + spec + "'");
     if (!number) return usage_error("unknown user '" + spec + "'");
     if (!have_group) return usage_error("user " + spec + " has no passwd entry; name its group with -u " + spec + ":GROUP");
     id.uid = static_cast<uid_t>(*number);
@@ -102,11 +87,7 @@ Result<std::optional<Identity>> resolve_identity(const IdentityOptions& opts) {
         if (!known) return known.error();
         // A uid without a passwd entry belongs to no group but its own.
         id.groups = {id.gid};
-        if (*known) {
-            auto groups = supplementary_groups(id.name, id.gid);
-            if (!groups) return groups.error();
-            id.groups = std::move(*groups);
-        }
+        if (*known) id.groups = sys::group_list(id.name, id.gid);
     } else {
         id.uid = ::geteuid();
         id.groups = {id.gid};
