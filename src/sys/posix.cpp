@@ -12,7 +12,7 @@ namespace daemonize::sys {
 
 Result<UniqueFd> open_cloexec(const std::string& path, int flags, mode_t mode) {
     int fd = retry_eintr([&] { return ::open(path.c_str(), flags | O_CLOEXEC, mode); });
-    if (fd == -1) return sys_error(path);
+    if (fd == -1) return sys_error("open " + path);
     return UniqueFd{fd};
 }
 

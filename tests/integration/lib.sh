@@ -1,0 +1,86 @@
+# Shared helpers for the integration tests (POSIX sh).
+# Each test: `. "$(dirname "$0")/lib.sh"`, then $DAEMONIZE, $SIGPREP, $dir.
+# Processes to clean up go through `track PID` or pidfiles in $dir.
+
+DAEMONIZE=${1:?usage: $0 DAEMONIZE_BINARY SIGPREP_BINARY}
+SIGPREP=${2:-}
+# meson passes paths relative to the build directory; tests cd elsewhere.
+case $DAEMONIZE in /*) ;; *) DAEMONIZE=$(pwd)/$DAEMONIZE ;; esac
+case $SIGPREP in /* | '') ;; *) SIGPREP=$(pwd)/$SIGPREP ;; esac
+dir=$(mktemp -d "${TMPDIR:-/tmp}/daemonize-test.XXXXXX")
+tracked=""
+
+fail() {
+    echo "FAIL: $*" >&2
+    exit 1
+}
+
+# Kills every tracked PID and every PID named by a pidfile in $dir.
+cleanup() {
+    for f in "$dir"/*.pid; do
+        [ -f "$f" ] || continue
+        p=$(cat "$f" 2>/dev/null || true)
+        case $p in '' | *[!0-9]* | 0 | 1) ;; *) tracked="$tracked $p" ;; esac
+    done
+    for p in $tracked; do
+        kill -9 "$p" 2>/dev/null || true
+    done
+    rm -rf "$dir"
+}
+trap cleanup EXIT
+
+track() { tracked="$tracked $*"; }
+
+# Alive = exists and is not a zombie (PID 1 here never reaps orphans).
+is_alive() {
+    [ -r "/proc/$1/status" ] || return 1
+    ! grep -q '^State:[[:space:]]*[ZX]' "/proc/$1/status" 2>/dev/null
+}
+
+status_field() {  # PID NAME -> value of "NAME:" in /proc/PID/status
+    sed -n "s/^$2:[[:space:]]*//p" "/proc/$1/status"
+}
+
+# wait_for SECONDS CMD... : poll every 0.05 s until CMD succeeds.
+wait_for() {
+    _limit=$(($1 * 20))
+    shift
+    _i=0
+    until "$@"; do
+        _i=$((_i + 1))
+        [ "$_i" -ge "$_limit" ] && fail "timed out waiting for: $*"
+        sleep 0.05
+    done
+}
+
+kill_pid() {  # SIGKILL and wait until dead or zombie
+    kill -9 "$1" 2>/dev/null || true
+    wait_for 10 not_alive "$1"
+}
+not_alive() { ! is_alive "$1"; }
+
+assert_eq() {  # EXPECTED ACTUAL WHAT
+    [ "$1" = "$2" ] || fail "$3: expected '$1', got '$2'"
+}
+
+assert_contains() {  # FILE TEXT WHAT
+    grep -qF -- "$2" "$1" || fail "$3: '$2' not in $1: $(cat "$1")"
+}
+
+# run_daemonize ARGS... : runs daemonize, sets $rc, stdout in $dir/out, stderr in $dir/err.
+run_daemonize() {
+    set +e
+    "$DAEMONIZE" "$@" >"$dir/out" 2>"$dir/err"
+    rc=$?
+    set -e
+}
+
+# The PID in a pidfile, checked to be alive.
+daemon_pid() {
+    wait_for 10 test -s "$1"
+    _p=$(cat "$1")
+    track "$_p"
+    is_alive "$_p" || fail "pidfile $1 names $_p, which is not running"
+    echo "$_p"
+}
+

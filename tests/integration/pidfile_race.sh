@@ -1,0 +1,40 @@
+#!/bin/sh
+# 40 simultaneous starts on one pidfile: exactly one daemon, 39 clean refusals.
+set -eu
+. "$(dirname "$0")/lib.sh"
+cd "$dir"
+
+n=40
+i=0
+# A gate file makes the starts as simultaneous as sh allows.
+while [ $i -lt $n ]; do
+    (
+        while [ ! -e go ]; do :; done
+        set +e
+        RACE_TAG=$dir "$DAEMONIZE" -p race.pid -- sleep 300 2>"err.$i"
+        echo $? > "rc.$i"
+    ) &
+    i=$((i + 1))
+done
+: > go
+wait
+
+zeros=$(cat rc.* | grep -cx 0 || true)
+ones=$(cat rc.* | grep -cx 1 || true)
+assert_eq $n "$(ls rc.* | wc -l)" "finished starts"
+assert_eq 1 "$zeros" "starts that exited 0"
+assert_eq $((n - 1)) "$ones" "starts that exited 1"
+pid=$(daemon_pid race.pid)
+for f in err.*; do
+    [ -s "$f" ] || continue
+    assert_eq "daemonize: already running as PID $pid" "$(cat "$f")" "refusal message in $f"
+done
+# Exactly one daemon carries this test's tag: no refused start forked one.
+count=0
+for p in /proc/[0-9]*; do
+    p=${p#/proc/}
+    is_alive "$p" || continue
+    [ "$( { tr '\0' '\n' < /proc/$p/environ; } 2>/dev/null | grep -c "^RACE_TAG=$dir$")" = 1 ] && count=$((count + 1))
+done
+assert_eq 1 "$count" "daemons started"
+echo ok
