@@ -14,6 +14,21 @@ assert_eq 127 "$rc" "missing command"
 assert_eq "daemonize: cannot execute 'no-such-command-xyz': No such file or directory" "$(cat "$dir/err")" "message"
 [ ! -e nf.pid ] || fail "a failed start left its pidfile"
 
+# The daemon process that failed to exec is reaped, not left as a zombie
+# (PID 1 here never reaps, so a leftover would show).
+daemonize_zombies() {
+    n=0
+    for s in /proc/[0-9]*/status; do
+        { grep -q '^State:[[:space:]]*Z' "$s" && grep -qx 'Name:[[:space:]]*daemonize' "$s" && n=$((n + 1)); } 2>/dev/null || true
+    done
+    echo $n
+}
+before=$(daemonize_zombies)
+run_daemonize -p nf.pid -- no-such-command-xyz
+run_daemonize -- ./no-such-file
+run_daemonize -c /no-such-dir -- sleep 300
+assert_eq "$before" "$(daemonize_zombies)" "zombie daemonize processes after failed starts"
+
 run_daemonize -p nf.pid -- ./no-such-file
 assert_eq 127 "$rc" "missing ./file"
 

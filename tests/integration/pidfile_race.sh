@@ -6,17 +6,21 @@ cd "$dir"
 
 n=40
 i=0
-# A gate file makes the starts as simultaneous as sh allows.
+# A FIFO is the starting gate: every start blocks opening it for reading
+# until the writer opens it, which releases all of them at once.
+mkfifo gate
 while [ $i -lt $n ]; do
     (
-        while [ ! -e go ]; do :; done
+        : > "ready.$i"
+        read -r _ < gate || true
         set +e
         RACE_TAG=$dir "$DAEMONIZE" -p race.pid -- sleep 300 2>"err.$i"
         echo $? > "rc.$i"
     ) &
     i=$((i + 1))
 done
-: > go
+wait_for 30 test "$(ls ready.* | wc -l)" -eq $n
+echo go > gate
 wait
 
 zeros=$(cat rc.* | grep -cx 0 || true)

@@ -50,8 +50,11 @@ start six -o same.log -e ./same.log --truncate
 assert_eq "out six
 err six" "$(cat same.log)" "-o and -e on one file"
 
-# One open file description: both fds share the offset after writing.
-"$DAEMONIZE" -p share.pid -o shared.log -e "$dir/shared.log" -- sh -c "$writer" sh share "$dir/share.done"
+# One open file description, even when the names differ (here a symlink):
+# both fds share the offset after writing.
+: > shared.log
+ln -s shared.log alias.log
+"$DAEMONIZE" -p share.pid -o shared.log -e alias.log -- sh -c "$writer" sh share "$dir/share.done"
 wait_for 10 test -e share.done
 pid=$(daemon_pid share.pid)
 assert_eq "$(grep '^pos:' /proc/$pid/fdinfo/1)" "$(grep '^pos:' /proc/$pid/fdinfo/2)" "offsets of fds 1 and 2"
