@@ -5,8 +5,11 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 cd "$dir"
 
-"$DAEMONIZE" -p app.pid -- sleep 300
+"$DAEMONIZE" -v -p app.pid -- sleep 300 2>verbose
 pid=$(daemon_pid app.pid)
+# -v reports the steps, ending with the PID the pidfile holds.
+assert_contains verbose "pidfile $dir/app.pid locked" "verbose output"
+assert_eq "daemonize: started sleep as PID $pid" "$(tail -n 1 verbose)" "last verbose line"
 # Exactly the PID and a newline.
 printf '%s\n' "$pid" > expected
 cmp -s expected app.pid || fail "pidfile content: $(od -c app.pid)"
