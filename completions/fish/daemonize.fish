@@ -1,31 +1,9 @@
 # fish completion for daemonize
 
-# Options only until the command word; after it, complete that command.
-function __daemonize_no_command
-    set -l tokens (commandline -opc)
-    set -e tokens[1]
-    set -l takes_value -c --chdir -m --umask -E --env -i --stdin -o --stdout -e --stderr -p --pidfile -u --user -g --group
-    set -l skip 0
-    for t in $tokens
-        if test $skip -eq 1
-            set skip 0
-            continue
-        end
-        if test "$t" = --
-            return 1
-        end
-        if contains -- $t $takes_value
-            set skip 1
-            continue
-        end
-        if not string match -q -- '-*' $t
-            return 1
-        end
-    end
-    return 0
-end
-
-function __daemonize_command_args
+# Prints the 1-based position of the command word among the tokens after
+# "daemonize" (options end at "--" or the first non-option); fails if the
+# command line has no command word yet.
+function __daemonize_command_index
     set -l tokens (commandline -opc)
     set -e tokens[1]
     set -l takes_value -c --chdir -m --umask -E --env -i --stdin -o --stdout -e --stderr -p --pidfile -u --user -g --group
@@ -35,26 +13,30 @@ function __daemonize_command_args
         set i (math $i + 1)
         if test $skip -eq 1
             set skip 0
-            continue
-        end
-        if test "$t" = --
-            set i (math $i + 1)
-            break
-        end
-        if contains -- $t $takes_value
+        else if test "$t" = --
+            echo (math $i + 1)
+            return 0
+        else if contains -- $t $takes_value
             set skip 1
-            continue
-        end
-        if not string match -q -- '-*' $t
-            break
+        else if not string match -q -- '-*' $t
+            echo $i
+            return 0
         end
     end
+    return 1
+end
+
+# After the command word, complete that command with its own completion.
+function __daemonize_command_args
+    set -l tokens (commandline -opc)
+    set -e tokens[1]
+    set -l i (__daemonize_command_index)
     set -l rest $tokens[$i..-1] (commandline -ct)
     complete -C (string join ' ' -- (string escape -- $rest))
 end
 
-set -l n __daemonize_no_command
-complete -c daemonize -f -n "not $n" -a '(__daemonize_command_args)'
+set -l n 'not __daemonize_command_index >/dev/null'
+complete -c daemonize -f -n '__daemonize_command_index >/dev/null' -a '(__daemonize_command_args)'
 complete -c daemonize -f -n $n -a '(__fish_complete_command)'
 complete -c daemonize -n $n -s c -l chdir -x -a '(__fish_complete_directories)' -d 'Working directory of the daemon'
 complete -c daemonize -n $n -s m -l umask -x -d 'File mode creation mask (default 022)'

@@ -21,10 +21,7 @@ ls -l /proc/$pid/fd | grep -q app.pid && fail "the daemon inherited the pidfile 
 
 # A second start is refused, and the pidfile is untouched.
 before=$(stat -c %Y.%i app.pid)
-set +e
-"$DAEMONIZE" -p app.pid -- sleep 300 2>err
-rc=$?
-set -e
+run_daemonize -p app.pid -- sleep 300
 assert_eq 1 "$rc" "second start"
 assert_eq "daemonize: already running as PID $pid" "$(cat err)" "message"
 assert_eq "$before" "$(stat -c %Y.%i app.pid)" "pidfile mtime and inode"
@@ -33,10 +30,7 @@ is_alive "$pid" || fail "the running daemon was disturbed"
 
 # The same file through another path is the same daemon.
 mkdir sub
-set +e
-"$DAEMONIZE" -p sub/../app.pid -- sleep 300 2>/dev/null
-rc=$?
-set -e
+run_daemonize -p sub/../app.pid -- sleep 300
 assert_eq 1 "$rc" "second start through another path"
 kill_pid "$pid"
 
@@ -47,23 +41,14 @@ pid2=$(daemon_pid app.pid)
 kill_pid "$pid2"
 
 # ...and removed by a start that fails at exec.
-set +e
-"$DAEMONIZE" -p app.pid -- ./no-such-program 2>/dev/null
-rc=$?
-set -e
+run_daemonize -p app.pid -- ./no-such-program
 assert_eq 127 "$rc" "failed start"
 [ ! -e app.pid ] || fail "failed start left the pidfile: $(cat app.pid)"
 
 # A pidfile in a missing directory, or a directory as pidfile: 125.
-set +e
-"$DAEMONIZE" -p no-such-dir/x.pid -- sleep 300 2>err
-rc=$?
-set -e
+run_daemonize -p no-such-dir/x.pid -- sleep 300
 assert_eq 125 "$rc" "pidfile in a missing directory"
 assert_contains err "no-such-dir/x.pid" "message names the pidfile"
-set +e
-"$DAEMONIZE" -p sub -- sleep 300 2>err
-rc=$?
-set -e
+run_daemonize -p sub -- sleep 300
 assert_eq 125 "$rc" "directory as pidfile"
 echo ok

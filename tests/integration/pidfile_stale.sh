@@ -6,10 +6,7 @@ set -eu
 cd "$dir"
 
 expect_takeover() {  # WHAT : start on app.pid must succeed with a new PID
-    set +e
-    "$DAEMONIZE" -p app.pid -- sleep 300 2>err
-    rc=$?
-    set -e
+    run_daemonize -p app.pid -- sleep 300
     assert_eq 0 "$rc" "start over $1 ($(cat err))"
     _new=$(daemon_pid app.pid)
     printf '%s\n' "$_new" > want
@@ -50,10 +47,7 @@ is_alive "$newer" || fail "the unrelated newer process $newer was harmed"
 
 # A live process that is older than the pidfile counts as running.
 printf '%s\n' "$newer" > app.pid
-set +e
-"$DAEMONIZE" -p app.pid -- sleep 300 2>err
-rc=$?
-set -e
+run_daemonize -p app.pid -- sleep 300
 assert_eq 1 "$rc" "start over a live older process"
 assert_eq "daemonize: already running as PID $newer" "$(cat err)" "message"
 assert_eq "$newer" "$(cat app.pid)" "pidfile untouched"

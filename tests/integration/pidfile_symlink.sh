@@ -6,10 +6,7 @@ cd "$dir"
 
 printf 'precious\n' > target
 ln -s target link.pid
-set +e
-"$DAEMONIZE" -p link.pid -- sleep 300 2>err
-rc=$?
-set -e
+run_daemonize -p link.pid -- sleep 300
 assert_eq 125 "$rc" "symlinked pidfile"
 assert_contains err "symbolic link" "message"
 assert_eq precious "$(cat target)" "symlink target content"
@@ -17,10 +14,7 @@ assert_eq precious "$(cat target)" "symlink target content"
 
 # A dangling symlink must not create its target either.
 ln -s missing-target dangling.pid
-set +e
-"$DAEMONIZE" -p dangling.pid -- sleep 300 2>/dev/null
-rc=$?
-set -e
+run_daemonize -p dangling.pid -- sleep 300
 assert_eq 125 "$rc" "dangling symlinked pidfile"
 [ ! -e missing-target ] || fail "the dangling symlink's target was created"
 echo ok

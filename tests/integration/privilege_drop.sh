@@ -50,10 +50,7 @@ check_ids "$(daemon_pid bare.pid)" 54321 "$nogroup_gid" "$nogroup_gid"
 # The dropped daemon cannot execute what only root may.
 printf '#!/bin/sh\nexit 0\n' > rootonly
 chmod 700 rootonly
-set +e
-"$DAEMONIZE" -p ro.pid -u nobody -- "$dir/rootonly" 2>err
-rc=$?
-set -e
+run_daemonize -p ro.pid -u nobody -- "$dir/rootonly"
 assert_eq 126 "$rc" "exec of a root-only file as nobody"
 assert_contains err "Permission denied" "message"
 [ ! -e ro.pid ] || fail "failed start left its pidfile"

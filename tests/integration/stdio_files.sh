@@ -75,26 +75,17 @@ assert_eq "$dir/input.txt" "$(readlink /proc/$pid/fd/0)" "fd 0"
 kill_pid "$pid"
 
 # Failures before detaching: 125, one message, nothing left behind.
-set +e
-"$DAEMONIZE" -p fail.pid -o no-such-dir/x.log -- sleep 300 2>err
-rc=$?
-set -e
+run_daemonize -p fail.pid -o no-such-dir/x.log -- sleep 300
 assert_eq 125 "$rc" "unopenable -o"
 assert_contains err "no-such-dir/x.log: No such file or directory" "message"
 [ ! -e fail.pid ] || fail "unopenable -o left a pidfile"
 
-set +e
-"$DAEMONIZE" -p fail.pid -o created.log -i missing-input -- sleep 300 2>err
-rc=$?
-set -e
+run_daemonize -p fail.pid -o created.log -i missing-input -- sleep 300
 assert_eq 125 "$rc" "missing -i file"
 assert_contains err "missing-input: No such file or directory" "message"
 [ ! -e fail.pid ] || fail "missing -i left a pidfile"
 
-set +e
-"$DAEMONIZE" -p fail.pid -o created2.log -e no-such-dir/e.log -- sleep 300 2>err
-rc=$?
-set -e
+run_daemonize -p fail.pid -o created2.log -e no-such-dir/e.log -- sleep 300
 assert_eq 125 "$rc" "unopenable -e"
 [ ! -e created2.log ] || fail "a failed start left the -o file it created"
 [ ! -e fail.pid ] || fail "unopenable -e left a pidfile"
