@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 
 #include "log.hpp"
@@ -88,6 +89,10 @@ Result<pid_t> detach(const LaunchPlan& plan) {
     // exits, so a daemon that failed before exec can be reaped here instead
     // of lingering as a zombie under a PID 1 that does not reap.
     if (::prctl(PR_SET_CHILD_SUBREAPER, 1) == -1) log::verbose("cannot become a subreaper: %s", strerror(errno));
+
+    // Inherited SIGCHLD=SIG_IGN would make the kernel reap our children
+    // itself, and waitpid() fail with ECHILD.
+    ::signal(SIGCHLD, SIG_DFL);
 
     pid_t leader = ::fork();
     if (leader == -1) return sys_error("fork");
