@@ -3,6 +3,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "identity.hpp"
+
 namespace daemonize {
 namespace {
 
@@ -42,6 +44,8 @@ struct RawOptions {
     std::vector<std::string> env;
     int verbose = 0;
     int quiet = 0;
+    bool restart_flag = false;
+    std::string restart, instances, max_restarts, restart_delay, success_exit, stop_timeout;
 };
 
 void add_options(CLI::App& app, Options& o, RawOptions& raw) {
@@ -71,6 +75,26 @@ void add_options(CLI::App& app, Options& o, RawOptions& raw) {
     app.add_option("-g,--group", o.identity.group, "Run with group GROUP (name or gid)")
         ->type_name("GROUP")->group(identity);
 
+    const char* supervision = "Supervision (daemonize stays resident)";
+    SuperviseOptions& sv = o.supervise;
+    app.add_flag("-f,--foreground", sv.foreground, "Do not detach; run as the command's parent (init)")
+        ->group(supervision);
+    auto* r = app.add_flag("-r", raw.restart_flag, "Restart on failure (--restart on-failure)")->group(supervision);
+    app.add_option("--restart", raw.restart, "Restart policy: always, on-failure, no")
+        ->type_name("POLICY")->excludes(r)->group(supervision);
+    app.add_option("-n,--instances", raw.instances, "Run N instances (0: one per CPU)")
+        ->type_name("N")->group(supervision);
+    app.add_option("--max-restarts", raw.max_restarts, "Give up after N restarts (in SECS)")
+        ->type_name("N[/SECS]")->group(supervision);
+    app.add_option("--restart-delay", raw.restart_delay, "Backoff between restarts (default 0.1:30)")
+        ->type_name("MIN[:MAX]")->group(supervision);
+    app.add_option("--success-exit", raw.success_exit, "Exit codes that count as success (default 0)")
+        ->type_name("N[,N...]")->group(supervision);
+    app.add_option("--stop-timeout", raw.stop_timeout, "Seconds between SIGTERM and SIGKILL (default 10)")
+        ->type_name("SECS")->group(supervision);
+    app.add_option("--child-pidfile", sv.child_pidfile, "Write the instance's PID to FILE")
+        ->type_name("FILE")->group(supervision);
+
     const char* general = "General";
     auto* v = app.add_flag("-v,--verbose", raw.verbose, "Report each step on stderr")->group(general);
     app.add_flag("-q,--quiet", raw.quiet, "Print errors only, no warnings")->excludes(v)->group(general);
@@ -91,6 +115,55 @@ Result<std::vector<std::string>> take_command(std::vector<std::string> rest) {
     return rest;
 }
 
+Status finish_supervise(SuperviseOptions& sv, const RawOptions& raw) {
+    if (raw.restart_flag) {
+        sv.restart = RestartPolicy::on_failure;
+        sv.restart_given = true;
+    }
+    if (!raw.restart.empty()) {
+        auto policy = parse_restart_policy(raw.restart);
+        if (!policy) return policy.error();
+        sv.restart = *policy;
+        sv.restart_given = true;
+    }
+    if (!raw.instances.empty()) {
+        auto n = parse_id(raw.instances);
+        if (!n || *n > 10000) return usage_error("--instances: '" + raw.instances + "' is not a number from 0 to 10000");
+        sv.instances = static_cast<int>(*n);
+        sv.instances_given = true;
+    }
+    const std::pair<const char*, const std::string*> tuning[] = {{"--max-restarts", &raw.max_restarts},
+        {"--restart-delay", &raw.restart_delay}, {"--success-exit", &raw.success_exit},
+        {"--stop-timeout", &raw.stop_timeout}, {"--child-pidfile", &sv.child_pidfile}};
+    for (const auto& [name, value] : tuning) {
+        if (!value->empty() && !sv.active())
+            return usage_error(std::string(name) + " only applies when supervising (-r, --restart, -n or -f)");
+    }
+    if (!raw.max_restarts.empty()) {
+        auto limit = parse_restart_limit(raw.max_restarts);
+        if (!limit) return limit.error();
+        sv.max_restarts = *limit;
+    }
+    if (!raw.restart_delay.empty()) {
+        auto delay = parse_backoff(raw.restart_delay);
+        if (!delay) return delay.error();
+        sv.delay = *delay;
+    }
+    if (!raw.success_exit.empty()) {
+        auto codes = parse_exit_codes(raw.success_exit);
+        if (!codes) return codes.error();
+        sv.success_exit = std::move(*codes);
+    }
+    if (!raw.stop_timeout.empty()) {
+        auto t = parse_seconds(raw.stop_timeout, "--stop-timeout");
+        if (!t) return t.error();
+        sv.stop_timeout = *t;
+    }
+    if (!sv.child_pidfile.empty() && sv.instances != 1)
+        return usage_error("--child-pidfile needs a single instance (there is one PID per instance)");
+    return Ok{};
+}
+
 Status finish(Options& o, const RawOptions& raw) {
     if (!raw.umask.empty()) {
         auto mask = parse_umask(raw.umask);
@@ -104,7 +177,7 @@ Status finish(Options& o, const RawOptions& raw) {
     }
     if (raw.verbose > 0) o.verbosity = Verbosity::verbose;
     if (raw.quiet > 0) o.verbosity = Verbosity::quiet;
-    return Ok{};
+    return finish_supervise(o.supervise, raw);
 }
 
 }  // namespace
@@ -154,7 +227,11 @@ Result<Command> parse_cli(const std::vector<std::string>& args) {
     }
 
     // "-o ''" would silently mean /dev/null; an empty name is always a mistake.
-    for (const char* name : {"--chdir", "--stdin", "--stdout", "--stderr", "--pidfile", "--user", "--group"}) {
+    cmd.options.chdir_given = app.count("--chdir") > 0;
+    cmd.options.umask_given = app.count("--umask") > 0;
+    for (const char* name : {"--chdir", "--stdin", "--stdout", "--stderr", "--pidfile", "--user", "--group",
+                             "--restart", "--instances", "--max-restarts", "--restart-delay", "--success-exit",
+                             "--stop-timeout", "--child-pidfile"}) {
         if (app.count(name) > 0 && app.get_option(name)->as<std::string>().empty())
             return usage_error(std::string(name) + ": empty value");
     }

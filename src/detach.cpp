@@ -17,7 +17,7 @@ namespace {
 
 // The session leader: new session, then fork again so the daemon is not a
 // session leader and can never acquire a controlling terminal.
-[[noreturn]] void run_session_leader(const LaunchPlan& plan, int report_fd) noexcept {
+[[noreturn]] void run_session_leader(const LaunchPlan& plan, const DaemonMain& daemon_main, int report_fd) noexcept {
     if (::setsid() == -1) {
         send_report(report_fd, Stage::setsid, errno);
         _exit(125);
@@ -27,7 +27,10 @@ namespace {
         send_report(report_fd, Stage::fork, errno);
         _exit(125);
     }
-    if (pid == 0) exec_daemon(plan, report_fd);
+    if (pid == 0) {
+        if (daemon_main) daemon_main(report_fd);
+        exec_daemon(plan, report_fd);
+    }
     send_report(report_fd, Stage::started, pid);
     _exit(0);
 }
@@ -76,12 +79,13 @@ Error describe_failure(const LaunchPlan& plan, const Report& report) {
         return sys_error("setuid " + std::to_string(plan.identity ? plan.identity->uid : 0), err);
     case Stage::regain_root: return usage_error("root privileges could be regained after dropping them; refusing to run");
     case Stage::pidfile: return sys_error("write pidfile " + plan.pidfile_path, err);
+    case Stage::supervise: return sys_error("start the supervisor", err);
     case Stage::started: break;
     }
     return usage_error("unknown failure in the daemon process");
 }
 
-Result<pid_t> detach(const LaunchPlan& plan) {
+Result<pid_t> detach(const LaunchPlan& plan, const DaemonMain& daemon_main) {
     auto pipe = sys::make_pipe();
     if (!pipe) return std::move(pipe).error();
 
@@ -98,7 +102,7 @@ Result<pid_t> detach(const LaunchPlan& plan) {
     if (leader == -1) return sys_error("fork");
     if (leader == 0) {
         pipe->read.reset();
-        run_session_leader(plan, pipe->write.get());
+        run_session_leader(plan, daemon_main, pipe->write.get());
     }
     pipe->write.reset();
 

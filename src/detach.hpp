@@ -3,15 +3,22 @@
 
 #include <sys/types.h>
 
+#include <functional>
+
 #include "error.hpp"
 #include "spawn.hpp"
 
 namespace daemonize {
 
-/// fork → setsid → fork → exec_daemon(plan). Returns the daemon's PID once
-/// its execve succeeded; otherwise the error the daemon reported (126/127 for
-/// exec, 125 for everything else), with the failed daemon already reaped.
-[[nodiscard]] Result<pid_t> detach(const LaunchPlan& plan);
+/// What the daemon process runs; must not return. Its report pipe is passed.
+using DaemonMain = std::function<void(int report_fd)>;
+
+/// fork → setsid → fork → `daemon_main` (default: exec_daemon(plan)).
+/// Returns the daemon's PID once the report pipe reached EOF without a
+/// failure (its execve succeeded, or a supervisor closed it); otherwise the
+/// error reported (126/127 for exec, 125 for everything else), with the
+/// failed daemon already reaped.
+[[nodiscard]] Result<pid_t> detach(const LaunchPlan& plan, const DaemonMain& daemon_main = {});
 
 /// Turns a child's failure report into the caller's error message.
 [[nodiscard]] Error describe_failure(const LaunchPlan& plan, const Report& report);

@@ -3,8 +3,10 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdarg>
 #include <cstdio>
+#include <ctime>
 
 namespace daemonize::log {
 namespace {
@@ -51,6 +53,26 @@ void verbose(const char* fmt, ...) {
     va_start(ap, fmt);
     emit("", fmt, ap);
     va_end(ap);
+}
+
+void event_v(const char* fmt, va_list ap) {
+    if (level == Verbosity::quiet) return;
+    timespec ts{};
+    ::clock_gettime(CLOCK_REALTIME, &ts);
+    tm local{};
+    ::localtime_r(&ts.tv_sec, &local);
+    char when[40], zone[8];
+    std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &local);
+    std::strftime(zone, sizeof zone, "%z", &local);
+    char buf[1024];
+    int n = std::snprintf(buf, sizeof buf, "%s.%03ld%s daemonize[%d]: ", when, ts.tv_nsec / 1000000, zone,
+                          static_cast<int>(::getpid()));
+    if (n < 0) return;
+    int m = std::vsnprintf(buf + n, sizeof buf - static_cast<size_t>(n), fmt, ap);
+    if (m < 0) return;
+    size_t len = std::min(static_cast<size_t>(n) + static_cast<size_t>(m), sizeof buf - 2);
+    buf[len++] = '\n';
+    [[maybe_unused]] auto w = ::write(STDERR_FILENO, buf, len);
 }
 
 }  // namespace daemonize::log

@@ -1,6 +1,8 @@
 // Messages to daemonize's own stderr, gated by -v/-q.
 #pragma once
 
+#include <cstdarg>
+
 #include "options.hpp"
 
 namespace daemonize::log {
@@ -15,5 +17,8 @@ void warn(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 /// "daemonize: <msg>" — only with -v.
 void verbose(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 [[nodiscard]] bool verbose_enabled() noexcept;
+/// "2026-11-25T10:00:00.123+0000 daemonize[PID]: <msg>" — the supervisor's
+/// event log; silenced by -q.
+void event_v(const char* fmt, va_list ap);
 
 }  // namespace daemonize::log

@@ -34,7 +34,7 @@ int main(int argc, char** argv) {
     }
 
     log::set_verbosity(cmd->options.verbosity);
-    auto pid = start_daemon(cmd->options);
-    if (!pid) return fail(pid.error());
-    return 0;
+    auto code = run_start(cmd->options);
+    if (!code) return fail(code.error());
+    return *code;
 }

@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include "policy.hpp"
+
 namespace daemonize {
 
 enum class Verbosity { quiet, normal, verbose };
@@ -21,6 +23,25 @@ struct IdentityOptions {
     std::string group;  // "NAME" or "GID"; empty: the user's primary group
 };
 
+/// SPEC.md section 6; `active` says whether daemonize stays resident.
+struct SuperviseOptions {
+    bool foreground = false;
+    RestartPolicy restart = RestartPolicy::no;
+    bool restart_given = false;
+    int instances = 1;  // 0: one per online CPU
+    bool instances_given = false;
+    RestartLimit max_restarts;
+    Backoff delay;
+    std::vector<int> success_exit{0};
+    Millis stop_timeout{10000};
+    std::string child_pidfile;
+
+    /// Restart, instances or foreground make daemonize a supervisor.
+    [[nodiscard]] bool active() const noexcept { return foreground || restart_given || instances_given; }
+    /// Plain -f: a minimal init that exits with the command's status.
+    [[nodiscard]] bool plain_init() const noexcept { return foreground && !restart_given && !instances_given; }
+};
+
 struct Options {
     std::vector<std::string> command;  // COMMAND and its ARGS, untouched
     std::string chdir = "/";
@@ -30,6 +51,11 @@ struct Options {
     IdentityOptions identity;
     std::vector<std::pair<std::string, std::string>> env;  // -E NAME=VALUE, in order
     Verbosity verbosity = Verbosity::normal;
+    SuperviseOptions supervise;
+    // Which of these were given explicitly (foreground mode keeps the
+    // caller's cwd, umask and stdio unless they are).
+    bool chdir_given = false;
+    bool umask_given = false;
 };
 
 enum class Action { run, help, version };

@@ -185,8 +185,12 @@ Result<Locked> acquire(const std::string& path) {
     }
 }
 
+void remove_path(int fd, const std::string& path) {
+    if (fd >= 0 && still_at_path(fd, path)) ::unlink(path.c_str());
+}
+
 void remove(Locked& file) {
-    if (file.fd.valid() && still_at_path(file.fd.get(), file.path)) ::unlink(file.path.c_str());
+    remove_path(file.fd.get(), file.path);
     file.fd.reset();
 }
 

@@ -49,8 +49,10 @@ struct Locked {
 /// and "already running as PID N" when the file names a live process.
 [[nodiscard]] Result<Locked> acquire(const std::string& path);
 
-/// Unlinks the file if it is still the one we locked. Best effort.
+/// Unlinks the file if it is still the one we locked, then closes it. Best effort.
 void remove(Locked& file);
+/// Unlinks `path` if it is still the file open on `fd`. Best effort.
+void remove_path(int fd, const std::string& path);
 
 /// Replaces the content with "PID\n". Async-signal-safe (used after fork).
 /// Returns 0 or an errno value.

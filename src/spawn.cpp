@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <grp.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -28,7 +29,8 @@ int redirect_stdio(const LaunchPlan& plan) noexcept {
     // opening them), so no dup2 below can clobber a later source.
     const std::array<int, 3> from{plan.in_fd, plan.out_fd, plan.err_fd};
     for (int target = 0; target < 3; ++target) {
-        if (::dup2(from[static_cast<size_t>(target)], target) == -1) return errno;
+        int fd = from[static_cast<size_t>(target)];
+        if (fd >= 0 && ::dup2(fd, target) == -1) return errno;
     }
     return 0;
 }
@@ -94,12 +96,40 @@ void send_report(int fd, Stage stage, std::int32_t value) noexcept {
     [[maybe_unused]] auto n = ::write(fd, &r, sizeof r);
 }
 
-void exec_daemon(const LaunchPlan& plan, int report_fd) noexcept {
-    ::umask(static_cast<mode_t>(plan.umask));
-    if (::chdir(plan.chdir.c_str()) == -1) fail(report_fd, Stage::chdir, errno);
-    if (int err = redirect_stdio(plan)) fail(report_fd, Stage::stdio, err);
-    if (int err = close_other_fds(report_fd, plan.pidfile_fd)) fail(report_fd, Stage::close_fds, err);
+std::optional<Report> prepare_process(const LaunchPlan& plan, int report_fd) noexcept {
+    if (plan.umask >= 0) ::umask(static_cast<mode_t>(plan.umask));
+    if (!plan.chdir.empty() && ::chdir(plan.chdir.c_str()) == -1) return Report{Stage::chdir, errno};
+    if (int err = redirect_stdio(plan)) return Report{Stage::stdio, err};
+    if (int err = close_other_fds(report_fd, plan.pidfile_fd)) return Report{Stage::close_fds, err};
+    if (int err = reset_signals()) return Report{Stage::signals, err};
+    return std::nullopt;
+}
+
+// tini does the same: a background group reading the terminal would stop.
+void take_terminal() noexcept {
+    ::signal(SIGTTOU, SIG_IGN);
+    if (::isatty(STDIN_FILENO)) (void)::tcsetpgrp(STDIN_FILENO, ::getpgrp());
+}
+
+void exec_instance(const LaunchPlan& plan, char* const* envp, pid_t supervisor, int report_fd) noexcept {
+    // Its own group, so that stopping it can also stop whatever it spawned.
+    if (::setpgid(0, 0) == -1) fail(report_fd, Stage::setsid, errno);
+    if (plan.take_terminal) take_terminal();
     if (int err = reset_signals()) fail(report_fd, Stage::signals, err);
+    if (plan.identity) drop_identity(*plan.identity, report_fd);
+    // If the supervisor is killed outright, the instance must not run on
+    // unsupervised. Set after the identity change, which clears it; then
+    // make sure the supervisor did not die before it took effect.
+    if (::prctl(PR_SET_PDEATHSIG, SIGTERM) == -1) fail(report_fd, Stage::signals, errno);
+    if (::getppid() != supervisor) _exit(125);
+    ::execve(plan.path.c_str(), plan.argv.data(), envp);
+    int err = errno;
+    send_report(report_fd, Stage::exec, err);
+    _exit(err == ENOENT ? 127 : 126);
+}
+
+void exec_daemon(const LaunchPlan& plan, int report_fd) noexcept {
+    if (auto failed = prepare_process(plan, report_fd)) fail(report_fd, failed->stage, failed->value);
     if (plan.identity) drop_identity(*plan.identity, report_fd);
     if (plan.pidfile_fd >= 0) {
         if (int err = pidfile::write_pid(plan.pidfile_fd, ::getpid())) fail(report_fd, Stage::pidfile, err);

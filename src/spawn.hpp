@@ -19,12 +19,13 @@ struct LaunchPlan {
     std::vector<std::string> env;   // "NAME=VALUE"
     std::vector<char*> argv;        // into `args`, null-terminated
     std::vector<char*> envp;        // into `env`, null-terminated
-    std::string chdir = "/";
-    unsigned umask = 022;
-    int in_fd = -1, out_fd = -1, err_fd = -1;
+    std::string chdir = "/";         // empty: keep the current directory
+    int umask = 022;                 // -1: keep
+    int in_fd = -1, out_fd = -1, err_fd = -1;  // -1: keep that stream
     int pidfile_fd = -1;  // -1: no pidfile
     std::string pidfile_path;
     std::optional<Identity> identity;
+    bool take_terminal = false;  // foreground: the instance gets the tty's foreground
 
     /// Points argv/envp at args/env; call after filling them.
     void seal();
@@ -45,6 +46,7 @@ enum class Stage : std::int32_t {
     regain_root,
     pidfile,
     exec,
+    supervise,  // the supervisor's own setup failed
 };
 
 /// One message on the report pipe; small enough to be written atomically.
@@ -57,6 +59,16 @@ struct Report {
 /// identity, pidfile, exec — in that order (SPEC.md section 3, step 5).
 /// On failure writes a Report to `report_fd` and _exit()s.
 [[noreturn]] void exec_daemon(const LaunchPlan& plan, int report_fd) noexcept;
+
+/// The first half of exec_daemon, for a process that stays daemonize (the
+/// supervisor): umask, chdir, stdio, close every fd but `report_fd` and the
+/// pidfile's, reset signals. Returns the failed step, if any.
+[[nodiscard]] std::optional<Report> prepare_process(const LaunchPlan& plan, int report_fd) noexcept;
+
+/// In a supervised instance: own process group, clean signal state,
+/// identity, SIGTERM when the supervisor dies, exec with `envp`.
+[[noreturn]] void exec_instance(const LaunchPlan& plan, char* const* envp, pid_t supervisor,
+                                int report_fd) noexcept;
 
 /// Writes one Report; for the child side, async-signal-safe.
 void send_report(int fd, Stage stage, std::int32_t value) noexcept;

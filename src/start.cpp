@@ -12,6 +12,7 @@
 #include "pidfile.hpp"
 #include "resolve.hpp"
 #include "stdio.hpp"
+#include "supervise.hpp"
 #include "sys/posix.hpp"
 
 extern char** environ;
@@ -44,14 +45,56 @@ std::vector<std::string> build_env(const Options& opts, const std::optional<Iden
     return env;
 }
 
+
+int resolve_instances(int requested) {
+    if (requested > 0) return requested;
+    long cpus = ::sysconf(_SC_NPROCESSORS_ONLN);
+    return cpus > 0 ? static_cast<int>(cpus) : 1;
+}
+
+// The supervisor as the daemon process: same preparation as a plain daemon,
+// then it writes its own PID and stays. Never returns.
+[[noreturn]] void run_detached_supervisor(const SupervisePlan& sp, int report_fd) {
+    const LaunchPlan& plan = sp.launch;
+    if (auto failed = prepare_process(plan, report_fd)) {
+        send_report(report_fd, failed->stage, failed->value);
+        _exit(125);
+    }
+    if (plan.pidfile_fd >= 0) {
+        if (int err = pidfile::write_pid(plan.pidfile_fd, ::getpid())) {
+            send_report(report_fd, Stage::pidfile, err);
+            _exit(125);
+        }
+    }
+    auto code = supervise(sp, report_fd);
+    if (!code) {
+        send_report(report_fd, Stage::supervise, code.error().err);
+        _exit(125);
+    }
+    _exit(*code);
+}
+
+// -f: this process is the supervisor; unset options keep what we inherited.
+Result<int> run_foreground(const SupervisePlan& sp) {
+    const LaunchPlan& plan = sp.launch;
+    if (auto failed = prepare_process(plan, -1)) return describe_failure(plan, *failed);
+    if (plan.pidfile_fd >= 0) {
+        if (int err = pidfile::write_pid(plan.pidfile_fd, ::getpid()))
+            return describe_failure(plan, Report{Stage::pidfile, err});
+    }
+    return supervise(sp, -1);
+}
+
 }  // namespace
 
-Result<pid_t> start_daemon(const Options& opts) {
+Result<int> run_start(const Options& opts) {
+    const bool foreground = opts.supervise.foreground;
     if (auto ok = sys::ensure_stdio_open(); !ok) return std::move(ok).error();
     auto cwd = sys::current_dir();
     if (!cwd) return std::move(cwd).error();
 
-    LaunchPlan plan;
+    SupervisePlan sp;
+    LaunchPlan& plan = sp.launch;
     auto path = resolve_command(opts.command.front(), *cwd);
     if (!path) return std::move(path).error();
     plan.path = std::move(*path);
@@ -62,9 +105,13 @@ Result<pid_t> start_daemon(const Options& opts) {
     plan.identity = std::move(*identity);
 
     // The umask applies to the files opened below, as it would in the daemon.
-    ::umask(static_cast<mode_t>(opts.umask));
-    plan.umask = opts.umask;
-    plan.chdir = make_absolute(*cwd, opts.chdir);
+    // In the foreground, cwd, umask and stdio stay as inherited unless given.
+    plan.umask = -1;
+    if (!foreground || opts.umask_given) {
+        ::umask(static_cast<mode_t>(opts.umask));
+        plan.umask = static_cast<int>(opts.umask);
+    }
+    plan.chdir = !foreground || opts.chdir_given ? make_absolute(*cwd, opts.chdir) : std::string();
 
     std::optional<pidfile::Locked> pid_lock;
     if (!opts.pidfile.empty()) {
@@ -79,7 +126,7 @@ Result<pid_t> start_daemon(const Options& opts) {
         if (pid_lock) pidfile::remove(*pid_lock);
     };
 
-    auto stdio = open_stdio(opts.stdio, *cwd);
+    auto stdio = open_stdio(opts.stdio, *cwd, foreground);
     if (!stdio) {
         // A pidfile we did not create and did not write is left as it was.
         if (pid_lock && pid_lock->created) cleanup_pidfile();
@@ -93,15 +140,37 @@ Result<pid_t> start_daemon(const Options& opts) {
     plan.env = build_env(opts, plan.identity);
     plan.seal();
 
-    auto daemon = detach(plan);
+    sp.opts = opts.supervise;
+    sp.instances = resolve_instances(opts.supervise.instances);
+    if (!opts.supervise.child_pidfile.empty()) sp.child_pidfile = make_absolute(*cwd, opts.supervise.child_pidfile);
+    sp.log_events = !opts.supervise.plain_init() || log::verbose_enabled();
+    plan.take_terminal = foreground && sp.instances == 1;
+
+    if (foreground) {
+        // prepare_process() closes the stdio files once they are on 0-2.
+        (void)stdio->in.release();
+        (void)stdio->out.release();
+        (void)stdio->err.release();
+        auto code = run_foreground(sp);
+        if (!code) {
+            cleanup_pidfile();
+            remove_created(*stdio);
+        }
+        return code;
+    }
+
+    DaemonMain daemon_main;
+    if (opts.supervise.active()) daemon_main = [&sp](int report_fd) { run_detached_supervisor(sp, report_fd); };
+    auto daemon = detach(plan, daemon_main);
     if (!daemon) {
         // The daemon may have written the pidfile before failing.
         cleanup_pidfile();
         remove_created(*stdio);
         return std::move(daemon).error();
     }
-    log::verbose("started %s as PID %d", plan.args.front().c_str(), *daemon);
-    return *daemon;
+    log::verbose("started %s as PID %d%s", plan.args.front().c_str(), *daemon,
+                 opts.supervise.active() ? " (supervisor)" : "");
+    return 0;
 }
 
 }  // namespace daemonize

@@ -1,7 +1,5 @@
-// The default verb: start COMMAND as a detached daemon.
+// The default verb: start COMMAND as a daemon, or supervise it.
 #pragma once
-
-#include <sys/types.h>
 
 #include "error.hpp"
 #include "options.hpp"
@@ -9,8 +7,9 @@
 namespace daemonize {
 
 /// Acquires everything that can fail while the user still has a terminal
-/// (command path, identity, pidfile lock, stdio files), then detaches.
-/// Returns the daemon's PID; on failure nothing is left behind.
-[[nodiscard]] Result<pid_t> start_daemon(const Options& opts);
+/// (command path, identity, pidfile lock, stdio files), then detaches the
+/// command or a supervisor, or supervises in the foreground. Returns the exit
+/// status; on failure nothing is left behind.
+[[nodiscard]] Result<int> run_start(const Options& opts);
 
 }  // namespace daemonize

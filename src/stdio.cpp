@@ -39,20 +39,23 @@ Result<sys::UniqueFd> open_null() { return sys::open_cloexec("/dev/null", O_RDWR
 
 }  // namespace
 
-Result<StdioFiles> open_stdio(const StdioOptions& opts, const std::string& cwd) {
+Result<StdioFiles> open_stdio(const StdioOptions& opts, const std::string& cwd, bool keep_unset) {
     StdioFiles files;
     auto fail = [&files](Error e) {
         remove_created(files);
         return e;
     };
 
-    auto in = opts.in.empty() ? open_null() : sys::open_cloexec(make_absolute(cwd, opts.in), O_RDONLY);
-    if (!in) return fail(std::move(in).error());
-    files.in = std::move(*in);
-
-    auto out = opts.out.empty() ? open_null() : open_output(make_absolute(cwd, opts.out), opts.truncate, files.created);
-    if (!out) return fail(std::move(out).error());
-    files.out = std::move(*out);
+    if (!opts.in.empty() || !keep_unset) {
+        auto in = opts.in.empty() ? open_null() : sys::open_cloexec(make_absolute(cwd, opts.in), O_RDONLY);
+        if (!in) return fail(std::move(in).error());
+        files.in = std::move(*in);
+    }
+    if (!opts.out.empty() || !keep_unset) {
+        auto out = opts.out.empty() ? open_null() : open_output(make_absolute(cwd, opts.out), opts.truncate, files.created);
+        if (!out) return fail(std::move(out).error());
+        files.out = std::move(*out);
+    }
 
     if (!opts.err.empty()) {
         std::string path = make_absolute(cwd, opts.err);

@@ -19,8 +19,9 @@ struct StdioFiles {
 
 /// Opens -i/-o/-e (relative to `cwd`; output appended, or truncated with
 /// --truncate, created 0666 minus the umask in effect). Unset streams get
-/// /dev/null; -e unset or naming the same file as -o shares -o's open file.
-[[nodiscard]] Result<StdioFiles> open_stdio(const StdioOptions& opts, const std::string& cwd);
+/// /dev/null, or stay invalid (inherited) when `keep_unset`; -e unset or
+/// naming the same file as -o shares -o's open file.
+[[nodiscard]] Result<StdioFiles> open_stdio(const StdioOptions& opts, const std::string& cwd, bool keep_unset);
 
 /// Unlinks the files that open_stdio created. Best effort.
 void remove_created(StdioFiles& files);

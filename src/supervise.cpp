@@ -1,0 +1,354 @@
+// The supervisor's event loop: a signalfd read in ppoll with the nearest
+// deadline as timeout; no sleeping, no polling, no work while idle.
+#include "supervise.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdarg>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <functional>
+#include <queue>
+#include <random>
+#include <unordered_map>
+#include <vector>
+
+#include "log.hpp"
+#include "pidfile.hpp"
+#include "detach.hpp"
+#include "policy.hpp"
+#include "sys/posix.hpp"
+#include "sys/signals.hpp"
+
+namespace daemonize {
+namespace {
+
+std::int64_t now_ms() {
+    timespec ts{};
+    ::clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<std::int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
+// Signals the supervisor handles; all others keep their default action.
+constexpr int forwarded[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
+
+enum class State { running, backoff, stopped };
+
+struct Instance {
+    int index = 0;
+    State state = State::stopped;
+    pid_t pid = -1;
+    pid_t pgid = -1;       // last process group, for the final SIGKILL
+    std::int64_t started_ms = 0;
+    int streak = 0;        // consecutive quick failures
+    int sent_signal = 0;   // last signal daemonize sent the current process
+    std::uint64_t timer = 0;  // generation of its pending restart timer
+    std::string env_var;   // "DAEMONIZE_INSTANCE=i"
+    std::vector<char*> envp;
+    ExitInfo last_exit;
+    bool failed = false;
+};
+
+struct Timer {
+    std::int64_t at_ms;
+    int instance;  // -1: the stop deadline
+    std::uint64_t generation;
+    bool operator>(const Timer& o) const { return at_ms > o.at_ms; }
+};
+
+class Supervisor {
+public:
+    Supervisor(const SupervisePlan& plan) : plan_(plan), budget_(plan.opts.max_restarts), rng_(::getpid()) {}
+    Result<int> run(int report_fd);
+
+private:
+    void event(const char* fmt, ...) __attribute__((format(printf, 2, 3)));
+    Status setup_signals();
+    Result<pid_t> spawn(Instance& in);
+    void on_exit(Instance& in, int status);
+    void reap();
+    void begin_stop(int sig);
+    void forward(int sig);
+    void schedule(Instance& in, std::int64_t at);
+    void fire_timers();
+    int poll_timeout_ms();
+    bool anything_left() const;
+    void write_child_pidfile(pid_t pid);
+    [[nodiscard]] int finish();
+
+    const SupervisePlan& plan_;
+    std::vector<Instance> instances_;
+    std::unordered_map<pid_t, int> by_pid_;
+    std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
+    RestartBudget budget_;
+    std::minstd_rand rng_;
+    sys::UniqueFd sigfd_;
+    bool stopping_ = false;
+    bool gave_up_ = false;
+    Report spawn_failure_;  // why the last spawn failed
+    std::uint64_t stop_generation_ = 0;
+};
+
+void Supervisor::event(const char* fmt, ...) {
+    if (!plan_.log_events) return;
+    va_list ap;
+    va_start(ap, fmt);
+    log::event_v(fmt, ap);
+    va_end(ap);
+}
+
+Status Supervisor::setup_signals() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGCHLD);
+    for (int sig : forwarded) sigaddset(&set, sig);
+    auto fd = sys::open_signalfd(set, nullptr);
+    if (!fd) return std::move(fd).error();
+    sigfd_ = std::move(*fd);
+    return Ok{};
+}
+
+// fork + exec with confirmation: EOF on the close-on-exec pipe means the
+// execve succeeded; otherwise the child sends its errno and exits 126/127.
+Result<pid_t> Supervisor::spawn(Instance& in) {
+    auto pipe = sys::make_pipe();
+    if (!pipe) return std::move(pipe).error();
+    pid_t self = ::getpid();
+    pid_t pid = ::fork();
+    if (pid == -1) return sys_error("fork");
+    if (pid == 0) {
+        pipe->read.reset();
+        exec_instance(plan_.launch, in.envp.data(), self, pipe->write.get());
+    }
+    pipe->write.reset();
+    ::setpgid(pid, pid);  // also done by the child; whoever is first wins the race
+    in.pid = pid;
+    in.pgid = pid;
+    in.state = State::running;
+    in.sent_signal = 0;
+    in.started_ms = now_ms();
+    by_pid_[pid] = in.index;
+
+    // The child is registered either way: a failed one exits 126/127 and is
+    // handled like any other failed run.
+    Report r;
+    auto n = sys::read_full(pipe->read.get(), &r, sizeof r);
+    if (n && *n == sizeof r) {
+        spawn_failure_ = r;
+        return describe_failure(plan_.launch, r);
+    }
+    event("instance %d started (pid %d)", in.index, pid);
+    if (!plan_.child_pidfile.empty()) write_child_pidfile(pid);
+    return pid;
+}
+
+void Supervisor::write_child_pidfile(pid_t pid) {
+    // Write then rename, so that a reader never sees a half-written file.
+    std::string tmp = plan_.child_pidfile + ".tmp";
+    auto fd = sys::open_cloexec(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0644);
+    if (!fd || pidfile::write_pid(fd->get(), pid) != 0 || ::rename(tmp.c_str(), plan_.child_pidfile.c_str()) == -1)
+        log::warn("cannot write child pidfile %s: %s", plan_.child_pidfile.c_str(), std::strerror(errno));
+}
+
+void Supervisor::schedule(Instance& in, std::int64_t at) {
+    in.state = State::backoff;
+    timers_.push(Timer{at, in.index, ++in.timer});
+}
+
+void Supervisor::on_exit(Instance& in, int status) {
+    by_pid_.erase(in.pid);
+    ExitInfo info{WIFSIGNALED(status), WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status)};
+    auto uptime = Millis{now_ms() - in.started_ms};
+    bool failed = is_failure(info, plan_.opts.success_exit, in.sent_signal);
+    in.last_exit = info;
+    in.failed = failed;
+    in.pid = -1;
+    in.state = State::stopped;
+    if (info.signaled) {
+        event("instance %d (pid %d) killed by SIG%s after %.3f s", in.index, static_cast<int>(in.pgid),
+              sys::signal_name(info.value).c_str(), static_cast<double>(uptime.count()) / 1000);
+    } else {
+        event("instance %d (pid %d) exited with status %d after %.3f s", in.index, static_cast<int>(in.pgid),
+              info.value, static_cast<double>(uptime.count()) / 1000);
+    }
+    if (stopping_ || !wants_restart(plan_.opts.restart, failed)) return;
+
+    if (!budget_.take(now_ms())) {
+        event("giving up: %d restarts reached the --max-restarts limit", budget_.used());
+        gave_up_ = true;
+        begin_stop(SIGTERM);
+        return;
+    }
+    in.streak = failed ? next_streak(in.streak, uptime, plan_.opts.delay) : 0;
+    Millis delay{0};
+    if (in.streak > 0) {
+        double jitter = std::uniform_real_distribution<double>(-1.0, 1.0)(rng_);
+        delay = backoff_delay(in.streak, plan_.opts.delay, jitter);
+    }
+    event("instance %d restarting in %.3f s", in.index, static_cast<double>(delay.count()) / 1000);
+    schedule(in, now_ms() + delay.count());
+}
+
+// Every exited child: our instances, and orphans we inherited as subreaper.
+void Supervisor::reap() {
+    for (;;) {
+        int status = 0;
+        pid_t pid = ::waitpid(-1, &status, WNOHANG);
+        if (pid <= 0) return;  // 0: none left exited; -1/ECHILD: no children
+        auto it = by_pid_.find(pid);
+        if (it != by_pid_.end()) on_exit(instances_[static_cast<size_t>(it->second)], status);
+    }
+}
+
+void Supervisor::forward(int sig) {
+    for (auto& in : instances_) {
+        if (in.state != State::running) continue;
+        if (::kill(in.pid, sig) == 0) in.sent_signal = sig;
+    }
+}
+
+void Supervisor::begin_stop(int sig) {
+    if (stopping_) return;
+    stopping_ = true;
+    for (auto& in : instances_) {
+        if (in.state == State::backoff) in.state = State::stopped;
+    }
+    forward(sig);
+    timers_.push(Timer{now_ms() + plan_.opts.stop_timeout.count(), -1, ++stop_generation_});
+}
+
+void Supervisor::fire_timers() {
+    std::int64_t now = now_ms();
+    while (!timers_.empty() && timers_.top().at_ms <= now) {
+        Timer t = timers_.top();
+        timers_.pop();
+        if (t.instance < 0) {
+            if (t.generation != stop_generation_) continue;
+            for (auto& in : instances_) {
+                if (in.state != State::running) continue;
+                event("instance %d (pid %d) still running after %.3f s: SIGKILL", in.index, in.pid,
+                      static_cast<double>(plan_.opts.stop_timeout.count()) / 1000);
+                in.sent_signal = SIGKILL;
+                ::kill(-in.pgid, SIGKILL);
+                ::kill(in.pid, SIGKILL);
+            }
+            continue;
+        }
+        Instance& in = instances_[static_cast<size_t>(t.instance)];
+        if (t.generation != in.timer || in.state != State::backoff || stopping_) continue;
+        if (auto pid = spawn(in); !pid) event("instance %d: %s", in.index, format_error(pid.error()).c_str());
+    }
+}
+
+int Supervisor::poll_timeout_ms() {
+    while (!timers_.empty()) {
+        const Timer& t = timers_.top();
+        bool live = t.instance < 0 ? t.generation == stop_generation_
+                                   : t.generation == instances_[static_cast<size_t>(t.instance)].timer;
+        if (live) break;
+        timers_.pop();
+    }
+    if (timers_.empty()) return -1;
+    std::int64_t left = timers_.top().at_ms - now_ms();
+    return left < 0 ? 0 : static_cast<int>(std::min<std::int64_t>(left, 1 << 30));
+}
+
+bool Supervisor::anything_left() const {
+    for (const auto& in : instances_) {
+        if (in.state != State::stopped) return true;
+    }
+    return false;
+}
+
+// Cleans up and decides the exit status: 1 after giving up; a single
+// instance that is not restarted passes its status through (tini); else 0
+// after a stop request, or when the work ended: 0 if all succeeded, else 1.
+int Supervisor::finish() {
+    for (const auto& in : instances_) {
+        if (in.pgid > 0) ::kill(-in.pgid, SIGKILL);  // stragglers of its group; ESRCH is fine
+    }
+    if (!plan_.child_pidfile.empty()) ::unlink(plan_.child_pidfile.c_str());
+    if (plan_.launch.pidfile_fd >= 0) pidfile::remove_path(plan_.launch.pidfile_fd, plan_.launch.pidfile_path);
+    if (gave_up_) return 1;
+    if (plan_.instances == 1 && plan_.opts.restart == RestartPolicy::no) return exit_code_of(instances_.front().last_exit);
+    if (stopping_) return 0;
+    for (const auto& in : instances_) {
+        if (in.failed) return 1;
+    }
+    return 0;
+}
+
+Result<int> Supervisor::run(int report_fd) {
+    if (::prctl(PR_SET_CHILD_SUBREAPER, 1) == -1) log::warn("cannot become a subreaper: %s", std::strerror(errno));
+    if (auto ok = setup_signals(); !ok) return std::move(ok).error();
+
+    instances_.resize(static_cast<size_t>(plan_.instances));
+    for (int i = 0; i < plan_.instances; ++i) {
+        Instance& in = instances_[static_cast<size_t>(i)];
+        in.index = i;
+        in.env_var = "DAEMONIZE_INSTANCE=" + std::to_string(i);
+        for (char* e : plan_.launch.envp) {
+            if (e != nullptr && std::strncmp(e, "DAEMONIZE_INSTANCE=", 19) != 0) in.envp.push_back(e);
+        }
+        in.envp.push_back(in.env_var.data());
+        in.envp.push_back(nullptr);
+    }
+    for (auto& in : instances_) {
+        auto pid = spawn(in);
+        if (!pid) {
+            // The first start failed: undo the others and tell the caller.
+            if (report_fd >= 0) send_report(report_fd, spawn_failure_.stage, spawn_failure_.value);
+            begin_stop(SIGKILL);
+            while (anything_left()) {
+                int status = 0;
+                pid_t p = ::waitpid(-1, &status, 0);
+                if (p == -1) break;
+                if (auto it = by_pid_.find(p); it != by_pid_.end()) {
+                    instances_[static_cast<size_t>(it->second)].state = State::stopped;
+                    by_pid_.erase(it);
+                }
+            }
+            if (plan_.launch.pidfile_fd >= 0 && report_fd < 0)
+                pidfile::remove_path(plan_.launch.pidfile_fd, plan_.launch.pidfile_path);
+            return std::move(pid).error();
+        }
+    }
+    if (report_fd >= 0) ::close(report_fd);  // EOF: the caller returns 0
+
+    while (anything_left()) {
+        pollfd pfd{sigfd_.get(), POLLIN, 0};
+        int timeout = poll_timeout_ms();
+        int n = ::poll(&pfd, 1, timeout);
+        if (n == -1 && errno != EINTR) return sys_error("poll");
+        signalfd_siginfo si{};
+        while (::read(sigfd_.get(), &si, sizeof si) == static_cast<ssize_t>(sizeof si)) {
+            int sig = static_cast<int>(si.ssi_signo);
+            if (sig == SIGCHLD) {
+                reap();
+            } else if (sig == SIGTERM || sig == SIGINT) {
+                event("received SIG%s: stopping", sys::signal_name(sig).c_str());
+                begin_stop(sig);
+            } else {
+                forward(sig);
+            }
+        }
+        fire_timers();
+    }
+    return finish();
+}
+
+}  // namespace
+
+Result<int> supervise(const SupervisePlan& plan, int report_fd) {
+    Supervisor s(plan);
+    return s.run(report_fd);
+}
+
+}  // namespace daemonize
