@@ -167,3 +167,58 @@ TEST_CASE("parse_env_assignment") {
     CHECK_FALSE(parse_env_assignment("=A"));
     CHECK_FALSE(parse_env_assignment(""));
 }
+
+TEST_CASE("cli: supervision options") {
+    auto r = parse({"-r", "-n", "4", "--max-restarts", "5/60", "--restart-delay", "0.5:10", "--success-exit", "0,3",
+                    "--stop-timeout", "2.5", "worker"});
+    REQUIRE(r);
+    const SuperviseOptions& s = r->options.supervise;
+    CHECK(s.active());
+    CHECK_FALSE(s.plain_init());
+    CHECK(s.restart == RestartPolicy::on_failure);
+    CHECK(s.instances == 4);
+    CHECK(s.max_restarts.count == 5);
+    CHECK(s.max_restarts.window == std::chrono::milliseconds(60000));
+    CHECK(s.delay.min == std::chrono::milliseconds(500));
+    CHECK(s.delay.max == std::chrono::milliseconds(10000));
+    CHECK(s.success_exit == std::vector<int>{0, 3});
+    CHECK(s.stop_timeout == std::chrono::milliseconds(2500));
+}
+
+TEST_CASE("cli: supervision defaults, and what makes daemonize resident") {
+    auto plain = parse({"app"});
+    REQUIRE(plain);
+    CHECK_FALSE(plain->options.supervise.active());
+    CHECK(plain->options.supervise.delay.min == std::chrono::milliseconds(100));
+    CHECK(plain->options.supervise.delay.max == std::chrono::milliseconds(30000));
+    CHECK(plain->options.supervise.stop_timeout == std::chrono::milliseconds(10000));
+    CHECK(plain->options.supervise.max_restarts.count == -1);
+
+    auto fg = parse({"-f", "app"});
+    REQUIRE(fg);
+    CHECK(fg->options.supervise.active());
+    CHECK(fg->options.supervise.plain_init());
+
+    auto n = parse({"-n", "0", "app"});
+    REQUIRE(n);
+    CHECK(n->options.supervise.active());
+    CHECK(n->options.supervise.instances == 0);
+    CHECK(n->options.supervise.restart == RestartPolicy::no);
+
+    auto always = parse({"--restart", "always", "app"});
+    REQUIRE(always);
+    CHECK(always->options.supervise.restart == RestartPolicy::always);
+}
+
+TEST_CASE("cli: supervision option errors") {
+    CHECK_FALSE(parse({"-r", "--restart", "always", "app"}));       // two policies
+    CHECK_FALSE(parse({"--restart", "sometimes", "app"}));
+    CHECK_FALSE(parse({"-n", "-1", "app"}));
+    CHECK_FALSE(parse({"-n", "10001", "app"}));
+    CHECK_FALSE(parse({"-r", "--max-restarts", "x", "app"}));
+    CHECK_FALSE(parse({"-r", "-n", "2", "--child-pidfile", "c.pid", "app"}));
+    auto idle = parse({"--max-restarts", "3", "app"});  // nothing to limit
+    REQUIRE_FALSE(idle);
+    CHECK(idle.error().what.find("only applies when supervising") != std::string::npos);
+    CHECK(parse({"-r", "--child-pidfile", "c.pid", "app"}));
+}
