@@ -84,3 +84,28 @@ daemon_pid() {
     echo "$_p"
 }
 
+
+# "PID STATE PPID" for every process (comm may hold spaces: cut at ") ").
+proc_table() {
+    # One sed over all of them: the greedy ".*) " skips any comm.
+    { cat /proc/[0-9]*/stat; } 2>/dev/null | sed -n 's/^\([0-9]*\) .*) \(.\) \([0-9]*\) .*/\1 \2 \3/p'
+}
+
+# PIDs of the live (non-zombie) children of $1.
+children_of() { proc_table | awk -v p="$1" '$3 == p && $2 != "Z" && $2 != "X" {print $1}'; }
+
+# PIDs of the zombie children of $1.
+zombies_of() { proc_table | awk -v p="$1" '$3 == p && $2 == "Z" {print $1}'; }
+
+# Number of lines of FILE matching the basic regex PATTERN (0 if none).
+count_lines() {
+    [ -e "$1" ] || { echo 0; return; }
+    grep -c -- "$2" "$1" || true
+}
+
+# Value of VAR in the environment of PID.
+env_of() { { tr '\0' '\n' < "/proc/$1/environ"; } 2>/dev/null | sed -n "s/^$2=//p"; }
+
+# For wait_for (which re-runs a command, not a "$(...)" expanded once):
+lines_at_least() { [ "$(count_lines "$1" "$2")" -ge "$3" ]; }   # FILE PATTERN N
+children_count_is() { [ "$(children_of "$1" | wc -l)" -eq "$2" ]; }  # PID N

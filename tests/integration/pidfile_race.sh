@@ -19,7 +19,8 @@ while [ $i -lt $n ]; do
     ) &
     i=$((i + 1))
 done
-wait_for 30 test "$(ls ready.* | wc -l)" -eq $n
+all_ready() { [ "$(ls ready.* 2>/dev/null | wc -l)" -eq $n ]; }
+wait_for 30 all_ready
 echo go > gate
 wait
 

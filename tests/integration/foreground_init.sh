@@ -1,0 +1,52 @@
+#!/bin/sh
+# -f without supervision: a minimal init (tini). Exit status passthrough,
+# signal forwarding, inherited cwd/stdio, and PID 1 of a PID namespace.
+set -eu
+. "$(dirname "$0")/lib.sh"
+cd "$dir"
+
+status_of() { set +e; "$@"; _rc=$?; set -e; echo $_rc; }
+assert_eq 0 "$(status_of "$DAEMONIZE" -f -- true)" "-f true"
+assert_eq 7 "$(status_of "$DAEMONIZE" -f -- sh -c 'exit 7')" "-f exit 7"
+assert_eq 138 "$(status_of "$DAEMONIZE" -f -- sh -c 'kill -USR1 $$')" "-f killed by USR1 (128+10)"
+assert_eq 127 "$(status_of "$DAEMONIZE" -f -- no-such-command-xyz 2>/dev/null)" "-f missing command"
+
+# Output stays on daemonize's own streams, and the directory stays ours.
+out=$("$DAEMONIZE" -f -- sh -c 'echo "out $(pwd)"; echo err >&2' 2>"$dir/stderr")
+assert_eq "out $dir" "$out" "stdout and cwd in the foreground"
+assert_eq err "$(cat stderr)" "stderr in the foreground"
+
+# A plain -f prints nothing of its own; -v logs the events.
+"$DAEMONIZE" -f -- true 2>quiet.log
+[ ! -s quiet.log ] || fail "plain -f printed: $(cat quiet.log)"
+
+# TERM to daemonize reaches the command, whose status comes back.
+"$DAEMONIZE" -f -p fg.pid -- sh -c 'trap "echo got-term > $0/term; exit 3" TERM; echo $$ > $0/child; while :; do sleep 0.1; done' "$dir" &
+fg=$!
+track "$fg"
+wait_for 10 test -s child
+track "$(cat child)"
+assert_eq "$fg" "$(cat fg.pid)" "pidfile of daemonize -f"
+kill -TERM "$fg"
+set +e
+wait "$fg"
+rc=$?
+set -e
+assert_eq 3 "$rc" "exit status after a forwarded TERM"
+assert_eq got-term "$(cat term)" "the command saw TERM"
+[ ! -e fg.pid ] || fail "-f left its pidfile"
+
+# PID 1 of a new PID namespace: reaps orphans and passes the status through.
+command -v unshare >/dev/null || fail "unshare (util-linux) is needed"
+set +e
+unshare --pid --fork --mount-proc "$DAEMONIZE" -f -- sh -c '
+    sh -c "sleep 0.2 & sleep 0.2 & sleep 0.2 &"
+    sleep 1
+    zombies=$(grep -l "^State:.Z" /proc/[0-9]*/status 2>/dev/null | wc -l)
+    echo "pid1=$(cat /proc/1/comm) zombies=$zombies" > "$0/ns"
+    exit 5' "$dir"
+rc=$?
+set -e
+assert_eq 5 "$rc" "status through PID 1 of a namespace"
+assert_eq "pid1=daemonize zombies=0" "$(cat ns)" "PID 1 and zombies in the namespace"
+echo ok
