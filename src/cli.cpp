@@ -11,15 +11,18 @@ namespace {
 constexpr const char* description =
     "Run COMMAND as a well-behaved daemon: detached from the terminal and session,\n"
     "umask 022, in /, stdio on /dev/null or files, other fds closed, optionally\n"
-    "with a locked pidfile and another identity. Returns once COMMAND was exec'd.\n";
+    "with a locked pidfile and another identity. Returns once COMMAND was exec'd.\n"
+    "With -r, -n or -f, daemonize stays as COMMAND's supervisor.\n";
 
 constexpr const char* footer =
     "Exit status: 0 started, 1 already running, 125 daemonize failed,\n"
-    "126 COMMAND not executable, 127 COMMAND not found.\n"
+    "126 COMMAND not executable, 127 COMMAND not found; with -f alone, COMMAND's.\n"
     "\n"
     "Examples:\n"
     "  daemonize -- python3 app.py\n"
-    "  daemonize -p /run/app.pid -o /var/log/app.log -u app -- /usr/bin/app --port 80\n";
+    "  daemonize -p /run/app.pid -o /var/log/app.log -u app -- /usr/bin/app --port 80\n"
+    "  daemonize -r -n 4 -p /run/web.pid -o /var/log/web.log -- ./worker\n"
+    "  daemonize -f -- ./server          # foreground, e.g. a container's PID 1\n";
 
 // CLI11 2.1 cannot describe a prefix command in its usage line, and clutters
 // options with "Excludes:" notes and groups with blank lines.

@@ -6,7 +6,8 @@
 function __daemonize_command_index
     set -l tokens (commandline -opc)
     set -e tokens[1]
-    set -l takes_value -c --chdir -m --umask -E --env -i --stdin -o --stdout -e --stderr -p --pidfile -u --user -g --group
+    set -l takes_value -c --chdir -m --umask -E --env -i --stdin -o --stdout -e --stderr -p --pidfile -u --user -g --group \
+        --restart -n --instances --max-restarts --restart-delay --success-exit --stop-timeout --child-pidfile
     set -l skip 0
     set -l i 0
     for t in $tokens
@@ -48,6 +49,15 @@ complete -c daemonize -n $n -l truncate -d 'Truncate output files instead of app
 complete -c daemonize -n $n -s p -l pidfile -r -F -d 'Write and lock a pidfile'
 complete -c daemonize -n $n -s u -l user -x -a '(__fish_complete_users)' -d 'Run as USER[:GROUP]'
 complete -c daemonize -n $n -s g -l group -x -a '(__fish_complete_groups)' -d 'Run with GROUP'
+complete -c daemonize -n $n -s f -l foreground -d 'Do not detach; supervise in the foreground'
+complete -c daemonize -n $n -s r -d 'Restart on failure'
+complete -c daemonize -n $n -l restart -x -a 'on-failure always no' -d 'Restart policy'
+complete -c daemonize -n $n -s n -l instances -x -d 'Number of instances (0 = one per CPU)'
+complete -c daemonize -n $n -l max-restarts -x -d 'Give up after N restarts (N[/SECS])'
+complete -c daemonize -n $n -l restart-delay -x -d 'Backoff MIN[:MAX] seconds (default 0.1:30)'
+complete -c daemonize -n $n -l success-exit -x -d 'Exit codes that count as success'
+complete -c daemonize -n $n -l stop-timeout -x -d 'Seconds between SIGTERM and SIGKILL'
+complete -c daemonize -n $n -l child-pidfile -r -F -d 'Write the instance PID to FILE'
 complete -c daemonize -n $n -s v -l verbose -d 'Report each step on stderr'
 complete -c daemonize -n $n -s q -l quiet -d 'Print errors only'
 complete -c daemonize -n $n -s h -l help -d 'Show help and exit'
