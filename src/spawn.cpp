@@ -114,8 +114,16 @@ void take_terminal() noexcept {
 void exec_instance(const LaunchPlan& plan, char* const* envp, pid_t supervisor, int report_fd) noexcept {
     // Its own group, so that stopping it can also stop whatever it spawned.
     if (::setpgid(0, 0) == -1) fail(report_fd, Stage::setsid, errno);
-    if (plan.take_terminal) take_terminal();
-    if (int err = reset_signals()) fail(report_fd, Stage::signals, err);
+    // The supervisor reset every disposition when it started and handles
+    // signals only through its signalfd, so the mask is all that is left
+    // (and SIGTTOU, if take_terminal() ignored it).
+    if (plan.take_terminal) {
+        take_terminal();
+        ::signal(SIGTTOU, SIG_DFL);
+    }
+    sigset_t none;
+    sigemptyset(&none);
+    if (::sigprocmask(SIG_SETMASK, &none, nullptr) == -1) fail(report_fd, Stage::signals, errno);
     if (plan.identity) drop_identity(*plan.identity, report_fd);
     // If the supervisor is killed outright, the instance must not run on
     // unsupervised. Set after the identity change, which clears it; then

@@ -121,10 +121,13 @@ Result<pid_t> Supervisor::spawn(Instance& in) {
     auto pipe = sys::make_pipe();
     if (!pipe) return std::move(pipe).error();
     pid_t self = ::getpid();
-    pid_t pid = ::fork();
-    if (pid == -1) return sys_error("fork");
+    // vfork: no page tables to copy, and we resume exactly when the child
+    // has exec'd or exited. The child only makes syscalls on prepared data
+    // and leaves through execve or _exit (exec_instance never returns).
+    pid_t pid = ::vfork();
+    if (pid == -1) return sys_error("vfork");
     if (pid == 0) {
-        pipe->read.reset();
+        // Shared memory: touch nothing (the read end closes at exec anyway).
         exec_instance(plan_.launch, in.envp.data(), self, pipe->write.get());
     }
     pipe->write.reset();
