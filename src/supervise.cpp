@@ -79,7 +79,8 @@ private:
     void schedule(Instance& in, std::int64_t at);
     void fire_timers();
     int poll_timeout_ms();
-    bool anything_left() const;
+    bool anything_left() const { return active_ > 0; }
+    void set_state(Instance& in, State next);
     void write_child_pidfile(pid_t pid);
     [[nodiscard]] int finish();
 
@@ -90,6 +91,7 @@ private:
     RestartBudget budget_;
     std::minstd_rand rng_;
     sys::UniqueFd sigfd_;
+    int active_ = 0;  // instances not stopped: O(1) "anything left?"
     bool stopping_ = false;
     bool gave_up_ = false;
     Report spawn_failure_;  // why the last spawn failed
@@ -134,7 +136,7 @@ Result<pid_t> Supervisor::spawn(Instance& in) {
     ::setpgid(pid, pid);  // also done by the child; whoever is first wins the race
     in.pid = pid;
     in.pgid = pid;
-    in.state = State::running;
+    set_state(in, State::running);
     in.sent_signal = 0;
     in.started_ms = now_ms();
     by_pid_[pid] = in.index;
@@ -161,7 +163,7 @@ void Supervisor::write_child_pidfile(pid_t pid) {
 }
 
 void Supervisor::schedule(Instance& in, std::int64_t at) {
-    in.state = State::backoff;
+    set_state(in, State::backoff);
     timers_.push(Timer{at, in.index, ++in.timer});
 }
 
@@ -173,7 +175,7 @@ void Supervisor::on_exit(Instance& in, int status) {
     in.last_exit = info;
     in.failed = failed;
     in.pid = -1;
-    in.state = State::stopped;
+    set_state(in, State::stopped);
     if (info.signaled) {
         event("instance %d (pid %d) killed by SIG%s after %.3f s", in.index, static_cast<int>(in.pgid),
               sys::signal_name(info.value).c_str(), static_cast<double>(uptime.count()) / 1000);
@@ -221,7 +223,7 @@ void Supervisor::begin_stop(int sig) {
     if (stopping_) return;
     stopping_ = true;
     for (auto& in : instances_) {
-        if (in.state == State::backoff) in.state = State::stopped;
+        if (in.state == State::backoff) set_state(in, State::stopped);
     }
     forward(sig);
     timers_.push(Timer{now_ms() + plan_.opts.stop_timeout.count(), -1, ++stop_generation_});
@@ -263,11 +265,9 @@ int Supervisor::poll_timeout_ms() {
     return left < 0 ? 0 : static_cast<int>(std::min<std::int64_t>(left, 1 << 30));
 }
 
-bool Supervisor::anything_left() const {
-    for (const auto& in : instances_) {
-        if (in.state != State::stopped) return true;
-    }
-    return false;
+void Supervisor::set_state(Instance& in, State next) {
+    active_ += (next != State::stopped) - (in.state != State::stopped);
+    in.state = next;
 }
 
 // Cleans up and decides the exit status: 1 after giving up; a single
@@ -314,7 +314,7 @@ Result<int> Supervisor::run(int report_fd) {
                 pid_t p = ::waitpid(-1, &status, 0);
                 if (p == -1) break;
                 if (auto it = by_pid_.find(p); it != by_pid_.end()) {
-                    instances_[static_cast<size_t>(it->second)].state = State::stopped;
+                    set_state(instances_[static_cast<size_t>(it->second)], State::stopped);
                     by_pid_.erase(it);
                 }
             }
