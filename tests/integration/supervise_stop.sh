@@ -29,4 +29,16 @@ wait_for 10 lines_at_least b.log 'restarting in' 1
 kill -INT "$sup"
 wait_for 10 not_alive "$sup"
 assert_eq 1 "$(count_lines b.log 'instance 0 started')" "no restart after the stop"
+
+# kill -9 of the supervisor: its instances get SIGTERM (PR_SET_PDEATHSIG)
+# instead of running on unsupervised, and the pidfile can be taken over.
+"$DAEMONIZE" -r -n 2 -p k.pid -- sleep 300
+sup=$(daemon_pid k.pid)
+wait_for 10 children_count_is "$sup" 2
+kids=$(children_of "$sup")
+track $kids
+kill -9 "$sup"
+for k in $kids; do wait_for 10 not_alive "$k"; done
+run_daemonize -p k.pid -- sleep 300
+assert_eq 0 "$rc" "start over the pidfile of a killed supervisor"
 echo ok
