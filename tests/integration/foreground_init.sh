@@ -49,4 +49,15 @@ rc=$?
 set -e
 assert_eq 5 "$rc" "status through PID 1 of a namespace"
 assert_eq "pid1=daemonize zombies=0" "$(cat ns)" "PID 1 and zombies in the namespace"
+
+# As PID 1, a TERM sent to it (docker stop) reaches the command.
+set +e
+unshare --pid --fork --mount-proc "$DAEMONIZE" -f -- sh -c '
+    trap "echo got-term > $0/ns-term; exit 4" TERM
+    kill -TERM 1
+    sleep 5 & wait' "$dir"
+rc=$?
+set -e
+assert_eq 4 "$rc" "status after TERM to PID 1"
+assert_eq got-term "$(cat ns-term)" "the command saw the TERM sent to PID 1"
 echo ok
