@@ -48,4 +48,10 @@ wait_for 15 not_alive "$sup"
 for k in $kids; do is_alive "$k" && fail "instance $k survived the stop"; done
 [ ! -e sup.pid ] || fail "the supervisor left its pidfile"
 assert_contains sup.log "received SIGTERM: stopping" "stop event"
+
+# -n 0: one instance per online CPU.
+"$DAEMONIZE" -n 0 -r -p cpu.pid -- sleep 300
+sup=$(daemon_pid cpu.pid)
+wait_for 10 children_count_is "$sup" "$(nproc)"
+track $(children_of "$sup")
 echo ok
