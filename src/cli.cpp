@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include "identity.hpp"
+#include "sys/signals.hpp"
 
 namespace daemonize {
 namespace {
@@ -48,6 +49,9 @@ struct RawOptions {
     int verbose = 0;
     int quiet = 0;
     bool restart_flag = false;
+    bool status = false;
+    bool stop = false;
+    std::string signal;
     std::string restart, instances, max_restarts, restart_delay, success_exit, stop_timeout;
 };
 
@@ -98,6 +102,14 @@ void add_options(CLI::App& app, Options& o, RawOptions& raw) {
     app.add_option("--child-pidfile", sv.child_pidfile, "Write the instance's PID to FILE")
         ->type_name("FILE")->group(supervision);
 
+    const char* control = "Control (with -p FILE, no COMMAND)";
+    auto* status = app.add_flag("--status", raw.status, "Is it running? Exit 0 running, 1 stale, 3 not running")
+        ->group(control);
+    app.add_flag("--stop", raw.stop, "SIGTERM (or --signal), wait --stop-timeout, SIGKILL")
+        ->excludes(status)->group(control);
+    app.add_option("--signal", raw.signal, "Send SIG (name or number); with --stop, stop with it")
+        ->type_name("SIG")->excludes(status)->group(control);
+
     const char* general = "General";
     auto* v = app.add_flag("-v,--verbose", raw.verbose, "Report each step on stderr")->group(general);
     app.add_flag("-q,--quiet", raw.quiet, "Print errors only, no warnings")->excludes(v)->group(general);
@@ -118,7 +130,23 @@ Result<std::vector<std::string>> take_command(std::vector<std::string> rest) {
     return rest;
 }
 
-Status finish_supervise(SuperviseOptions& sv, const RawOptions& raw) {
+Status finish_verb(Options& o, const RawOptions& raw) {
+    if (raw.status) o.verb = Verb::status;
+    if (raw.stop) o.verb = Verb::stop;
+    if (!raw.signal.empty()) {
+        auto sig = sys::parse_signal(raw.signal);
+        if (!sig) return usage_error("--signal: unknown signal '" + raw.signal + "'");
+        o.signal = *sig;
+        if (o.verb == Verb::start) o.verb = Verb::signal;
+    }
+    if (o.verb == Verb::start) return Ok{};
+    const char* name = o.verb == Verb::status ? "--status" : o.verb == Verb::stop ? "--stop" : "--signal";
+    if (o.pidfile.empty()) return usage_error(std::string(name) + " needs --pidfile FILE");
+    if (o.supervise.active()) return usage_error(std::string(name) + " cannot be combined with -r, --restart, -n or -f");
+    return Ok{};
+}
+
+Status finish_supervise(SuperviseOptions& sv, const RawOptions& raw, bool stopping) {
     if (raw.restart_flag) {
         sv.restart = RestartPolicy::on_failure;
         sv.restart_given = true;
@@ -139,6 +167,7 @@ Status finish_supervise(SuperviseOptions& sv, const RawOptions& raw) {
         {"--restart-delay", &raw.restart_delay}, {"--success-exit", &raw.success_exit},
         {"--stop-timeout", &raw.stop_timeout}, {"--child-pidfile", &sv.child_pidfile}};
     for (const auto& [name, value] : tuning) {
+        if (stopping && value == &raw.stop_timeout) continue;  // --stop --stop-timeout
         if (!value->empty() && !sv.active())
             return usage_error(std::string(name) + " only applies when supervising (-r, --restart, -n or -f)");
     }
@@ -180,7 +209,8 @@ Status finish(Options& o, const RawOptions& raw) {
     }
     if (raw.verbose > 0) o.verbosity = Verbosity::verbose;
     if (raw.quiet > 0) o.verbosity = Verbosity::quiet;
-    return finish_supervise(o.supervise, raw);
+    if (auto ok = finish_supervise(o.supervise, raw, raw.stop); !ok) return ok;
+    return finish_verb(o, raw);
 }
 
 }  // namespace
@@ -238,10 +268,17 @@ Result<Command> parse_cli(const std::vector<std::string>& args) {
         if (app.count(name) > 0 && app.get_option(name)->as<std::string>().empty())
             return usage_error(std::string(name) + ": empty value");
     }
+    if (auto done = finish(cmd.options, raw); !done) return done.error();
+    if (cmd.options.verb != Verb::start) {
+        auto rest = app.remaining();
+        if (!rest.empty() && rest.front() == "--") rest.erase(rest.begin());
+        if (!rest.empty())
+            return usage_error("'" + rest.front() + "': control verbs take no COMMAND (see daemonize --help)");
+        return cmd;
+    }
     auto command = take_command(app.remaining());
     if (!command) return command.error();
     cmd.options.command = std::move(*command);
-    if (auto done = finish(cmd.options, raw); !done) return done.error();
     return cmd;
 }
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cli.hpp"
+#include "control.hpp"
 #include "error.hpp"
 #include "log.hpp"
 #include "start.hpp"
@@ -13,6 +14,16 @@
 using namespace daemonize;
 
 namespace {
+
+Result<int> run_verb(const Options& opts) {
+    switch (opts.verb) {
+    case Verb::status: return control::status(opts);
+    case Verb::stop: return control::stop(opts);
+    case Verb::signal: return control::send_signal(opts);
+    case Verb::start: break;
+    }
+    return run_start(opts);
+}
 
 int fail(const Error& e) {
     log::error("%s", format_error(e).c_str());
@@ -34,7 +45,7 @@ int main(int argc, char** argv) {
     }
 
     log::set_verbosity(cmd->options.verbosity);
-    auto code = run_start(cmd->options);
+    auto code = run_verb(cmd->options);
     if (!code) return fail(code.error());
     return *code;
 }

@@ -11,6 +11,9 @@ namespace daemonize {
 
 enum class Verbosity { quiet, normal, verbose };
 
+/// What to do: start COMMAND, or a control verb on the pidfile (SPEC.md 7).
+enum class Verb { start, status, stop, signal };
+
 struct StdioOptions {
     std::string in;   // empty: /dev/null
     std::string out;  // empty: /dev/null
@@ -52,6 +55,8 @@ struct Options {
     std::vector<std::pair<std::string, std::string>> env;  // -E NAME=VALUE, in order
     Verbosity verbosity = Verbosity::normal;
     SuperviseOptions supervise;
+    Verb verb = Verb::start;
+    int signal = 15;  // --signal (SIGTERM unless given); for --stop and --signal
     // Which of these were given explicitly (foreground mode keeps the
     // caller's cwd, umask and stdio unless they are).
     bool chdir_given = false;

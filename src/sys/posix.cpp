@@ -2,6 +2,7 @@
 #include "posix.hpp"
 
 #include <fcntl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -62,6 +63,12 @@ Result<std::string> current_dir() {
     char buf[PATH_MAX];
     if (::getcwd(buf, sizeof buf) == nullptr) return sys_error("cannot determine the current directory");
     return std::string(buf);
+}
+
+int pidfd_open(pid_t pid) noexcept { return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)); }
+
+int pidfd_send_signal(int pidfd, int sig) noexcept {
+    return static_cast<int>(::syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0));
 }
 
 Status ensure_stdio_open() {

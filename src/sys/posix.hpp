@@ -30,6 +30,12 @@ namespace daemonize::sys {
 /// daemonize opens later can land on them and be mistaken for stdio.
 [[nodiscard]] Status ensure_stdio_open();
 
+/// pidfd_open(2): -1 with errno on failure. (glibc 2.36's <sys/pidfd.h>
+/// lacks extern "C", so these go through syscall(2).)
+[[nodiscard]] int pidfd_open(pid_t pid) noexcept;
+/// pidfd_send_signal(2): 0, or -1 with errno.
+[[nodiscard]] int pidfd_send_signal(int pidfd, int sig) noexcept;
+
 /// Run `f` until it does not fail with EINTR.
 template <typename F>
 auto retry_eintr(F f) {

@@ -1,0 +1,171 @@
+// Control verbs. Signals go through a pidfd opened *before* the liveness
+// check, so the process we checked is the process we signal.
+#include "control.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+
+#include "log.hpp"
+#include "pidfile.hpp"
+#include "sys/posix.hpp"
+#include "sys/signals.hpp"
+
+namespace daemonize::control {
+namespace {
+
+// How long --stop waits for a process to vanish after SIGKILL.
+constexpr int kill_wait_ms = 5000;
+
+Error not_running_error() { return Error{ExitCode::not_running_or_busy, "not running", 0}; }
+
+std::string describe(int sig) { return "SIG" + sys::signal_name(sig); }
+
+// A pidfd for the pidfile's process, or nullopt if that process is gone
+// (or was replaced by a newer one with the same PID).
+std::optional<sys::UniqueFd> pin(const Lookup& l) {
+    int fd = sys::pidfd_open(l.pid);
+    if (fd == -1) return std::nullopt;
+    sys::UniqueFd pidfd{fd};
+    if (!pidfile::is_alive(l.pid, l.written)) return std::nullopt;
+    return pidfd;
+}
+
+// Readable pidfd = the process exited (a zombie counts as exited).
+bool wait_exit(int pidfd, long timeout_ms) {
+    pollfd p{pidfd, POLLIN, 0};
+    for (;;) {
+        int n = ::poll(&p, 1, static_cast<int>(timeout_ms));
+        if (n > 0) return true;
+        if (n == 0) return false;
+        if (errno != EINTR) return false;
+    }
+}
+
+// Removes the pidfile if it still names `pid` and no start holds its lock.
+void remove_if_names(const std::string& path, pid_t pid) {
+    int fd = sys::retry_eintr([&] { return ::open(path.c_str(), O_RDWR | O_NOFOLLOW | O_CLOEXEC); });
+    if (fd == -1) return;
+    sys::UniqueFd file{fd};
+    if (::flock(fd, LOCK_EX | LOCK_NB) == -1) return;
+    char buf[32];
+    ssize_t n = ::pread(fd, buf, sizeof buf, 0);
+    if (n <= 0) return;
+    auto named = pidfile::parse_pid(std::string_view(buf, static_cast<size_t>(n)));
+    if (pid == 0 || (named && *named == pid)) pidfile::remove_path(fd, path);
+}
+
+void remove_stale(const std::string& path, const Lookup& l) {
+    log::verbose("removing stale pidfile %s", path.c_str());
+    remove_if_names(path, l.state == PidState::stale ? l.pid : 0);
+}
+
+}  // namespace
+
+int lsb_code(PidState s) noexcept {
+    switch (s) {
+    case PidState::running: return 0;
+    case PidState::stale:
+    case PidState::invalid: return 1;
+    case PidState::missing: return 3;
+    case PidState::unreadable: return 4;
+    }
+    return 4;
+}
+
+std::string status_line(const Lookup& l) {
+    switch (l.state) {
+    case PidState::running: return "running (pid " + std::to_string(l.pid) + ")";
+    case PidState::stale: return "not running (stale pidfile, pid " + std::to_string(l.pid) + ")";
+    case PidState::invalid: return "not running (stale pidfile with no valid PID)";
+    case PidState::missing: return "not running";
+    case PidState::unreadable: return std::string("status unknown: ") + std::strerror(l.err);
+    }
+    return "status unknown";
+}
+
+Lookup look_up(const std::string& path) {
+    Lookup l;
+    int fd = sys::retry_eintr([&] { return ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC); });
+    if (fd == -1) {
+        l.state = errno == ENOENT ? PidState::missing : PidState::unreadable;
+        l.err = errno;
+        return l;
+    }
+    sys::UniqueFd file{fd};
+    struct stat st {};
+    char buf[64];
+    ssize_t n = ::fstat(fd, &st) == -1 ? -1 : sys::retry_eintr([&] { return ::pread(fd, buf, sizeof buf, 0); });
+    if (n < 0) {
+        l.state = PidState::unreadable;
+        l.err = errno;
+        return l;
+    }
+    l.written = st.st_mtim;
+    auto pid = pidfile::parse_pid(std::string_view(buf, static_cast<size_t>(n)));
+    if (!pid) {
+        l.state = PidState::invalid;
+        return l;
+    }
+    l.pid = *pid;
+    l.state = pidfile::is_alive(*pid, st.st_mtim) ? PidState::running : PidState::stale;
+    return l;
+}
+
+Result<int> status(const Options& opts) {
+    Lookup l = look_up(opts.pidfile);
+    if (l.state == PidState::unreadable) {
+        log::error("cannot read pidfile %s: %s", opts.pidfile.c_str(), std::strerror(l.err));
+        return lsb_code(l.state);
+    }
+    std::string line = status_line(l) + "\n";
+    if (!sys::write_all(STDOUT_FILENO, line.data(), line.size())) return sys_error("write status");
+    return lsb_code(l.state);
+}
+
+Result<int> send_signal(const Options& opts) {
+    Lookup l = look_up(opts.pidfile);
+    if (l.state == PidState::unreadable) return sys_error("read pidfile " + opts.pidfile, l.err);
+    auto pidfd = l.state == PidState::running ? pin(l) : std::nullopt;
+    if (!pidfd) return not_running_error();
+    if (sys::pidfd_send_signal(pidfd->get(), opts.signal) == -1) {
+        if (errno == ESRCH) return not_running_error();
+        return sys_error("send " + describe(opts.signal) + " to PID " + std::to_string(l.pid));
+    }
+    log::verbose("sent %s to PID %d", describe(opts.signal).c_str(), l.pid);
+    return 0;
+}
+
+Result<int> stop(const Options& opts) {
+    Lookup l = look_up(opts.pidfile);
+    if (l.state == PidState::unreadable) return sys_error("read pidfile " + opts.pidfile, l.err);
+    auto pidfd = l.state == PidState::running ? pin(l) : std::nullopt;
+    if (!pidfd) {
+        if (l.state == PidState::stale || l.state == PidState::invalid) remove_stale(opts.pidfile, l);
+        return not_running_error();
+    }
+    if (sys::pidfd_send_signal(pidfd->get(), opts.signal) == -1) {
+        if (errno == ESRCH) return not_running_error();
+        return sys_error("send " + describe(opts.signal) + " to PID " + std::to_string(l.pid));
+    }
+    log::verbose("sent %s to PID %d", describe(opts.signal).c_str(), l.pid);
+    if (!wait_exit(pidfd->get(), opts.supervise.stop_timeout.count())) {
+        log::warn("PID %d still running after %.3f s: sending SIGKILL", l.pid,
+                  static_cast<double>(opts.supervise.stop_timeout.count()) / 1000);
+        if (sys::pidfd_send_signal(pidfd->get(), SIGKILL) == -1 && errno != ESRCH)
+            return sys_error("send SIGKILL to PID " + std::to_string(l.pid));
+        if (!wait_exit(pidfd->get(), kill_wait_ms))
+            return Error{ExitCode::still_running, "PID " + std::to_string(l.pid) + " survived SIGKILL", 0};
+    }
+    log::verbose("PID %d stopped", l.pid);
+    remove_if_names(opts.pidfile, l.pid);
+    return 0;
+}
+
+}  // namespace daemonize::control
