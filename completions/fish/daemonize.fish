@@ -7,7 +7,7 @@ function __daemonize_command_index
     set -l tokens (commandline -opc)
     set -e tokens[1]
     set -l takes_value -c --chdir -m --umask -E --env -i --stdin -o --stdout -e --stderr -p --pidfile -u --user -g --group \
-        --restart -n --instances --max-restarts --restart-delay --success-exit --stop-timeout --child-pidfile
+        --restart -n --instances --max-restarts --restart-delay --success-exit --stop-timeout --child-pidfile --signal
     set -l skip 0
     set -l i 0
     for t in $tokens
@@ -58,6 +58,9 @@ complete -c daemonize -n $n -l restart-delay -x -d 'Backoff MIN[:MAX] seconds (d
 complete -c daemonize -n $n -l success-exit -x -d 'Exit codes that count as success'
 complete -c daemonize -n $n -l stop-timeout -x -d 'Seconds between SIGTERM and SIGKILL'
 complete -c daemonize -n $n -l child-pidfile -r -F -d 'Write the instance PID to FILE'
+complete -c daemonize -n $n -l status -d 'Is it running? (LSB exit codes)'
+complete -c daemonize -n $n -l stop -d 'Stop the daemon named by the pidfile'
+complete -c daemonize -n $n -l signal -x -a 'HUP INT QUIT KILL USR1 USR2 TERM CONT STOP WINCH' -d 'Send a signal'
 complete -c daemonize -n $n -s v -l verbose -d 'Report each step on stderr'
 complete -c daemonize -n $n -s q -l quiet -d 'Print errors only'
 complete -c daemonize -n $n -s h -l help -d 'Show help and exit'
