@@ -115,12 +115,11 @@ void exec_instance(const LaunchPlan& plan, char* const* envp, pid_t supervisor, 
     // Its own group, so that stopping it can also stop whatever it spawned.
     if (::setpgid(0, 0) == -1) fail(report_fd, Stage::setsid, errno);
     // The supervisor reset every disposition when it started and handles
-    // signals only through its signalfd, so the mask is all that is left
-    // (and SIGTTOU, if take_terminal() ignored it).
-    if (plan.take_terminal) {
-        take_terminal();
-        ::signal(SIGTTOU, SIG_DFL);
-    }
+    // signals only through its signalfd; it ignores only SIGPIPE (and
+    // take_terminal() SIGTTOU). Restore those and the mask.
+    if (plan.take_terminal) take_terminal();
+    ::signal(SIGTTOU, SIG_DFL);
+    ::signal(SIGPIPE, SIG_DFL);
     sigset_t none;
     sigemptyset(&none);
     if (::sigprocmask(SIG_SETMASK, &none, nullptr) == -1) fail(report_fd, Stage::signals, errno);

@@ -107,6 +107,9 @@ void Supervisor::event(const char* fmt, ...) {
 }
 
 Status Supervisor::setup_signals() {
+    // Events go to stderr, which may be a pipe whose reader is gone; a log
+    // line must never kill the supervisor (exec_instance restores SIGPIPE).
+    ::signal(SIGPIPE, SIG_IGN);
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGCHLD);

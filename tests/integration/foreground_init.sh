@@ -16,6 +16,15 @@ out=$("$DAEMONIZE" -f -- sh -c 'echo "out $(pwd)"; echo err >&2' 2>"$dir/stderr"
 assert_eq "out $dir" "$out" "stdout and cwd in the foreground"
 assert_eq err "$(cat stderr)" "stderr in the foreground"
 
+# A closed stderr pipe must not kill the supervisor (SIGPIPE), and the
+# command still gets the default SIGPIPE disposition.
+sh -c '"$1" -f --restart always --restart-delay 0.01 --max-restarts 30 -- true 2>&1; echo $? > "$2"' \
+    sh "$DAEMONIZE" "$dir/pipe-rc" | head -c 1 >/dev/null
+wait_for 10 test -s pipe-rc
+assert_eq 1 "$(cat pipe-rc)" "exit status of a supervisor whose stderr reader left"
+"$DAEMONIZE" -f -r -- sh -c 'grep "^SigIgn" /proc/$$/status > "$0"' "$dir/ign" 2>/dev/null
+assert_eq "SigIgn:	0000000000000000" "$(cat ign)" "ignored signals of a supervised command"
+
 # A plain -f prints nothing of its own; -v logs the events.
 "$DAEMONIZE" -f -- true 2>quiet.log
 [ ! -s quiet.log ] || fail "plain -f printed: $(cat quiet.log)"
