@@ -16,8 +16,9 @@ constexpr const char* description =
     "With -r, -n or -f, daemonize stays as COMMAND's supervisor.\n";
 
 constexpr const char* footer =
-    "Exit status: 0 started, 1 already running, 125 daemonize failed,\n"
-    "126 COMMAND not executable, 127 COMMAND not found; with -f alone, COMMAND's.\n"
+    "Exit status: 0 started (and ready with -w), 1 already running, 124 not ready\n"
+    "in time, 125 daemonize failed, 126 COMMAND not executable, 127 COMMAND not\n"
+    "found; with -f alone, or if COMMAND exits before it is ready: COMMAND's.\n"
     "\n"
     "Examples:\n"
     "  daemonize -- python3 app.py\n"
@@ -53,6 +54,7 @@ struct RawOptions {
     bool stop = false;
     std::string signal;
     std::string restart, instances, max_restarts, restart_delay, success_exit, stop_timeout;
+    std::string ready_timeout, ready_fd;
 };
 
 void add_options(CLI::App& app, Options& o, RawOptions& raw) {
@@ -102,6 +104,14 @@ void add_options(CLI::App& app, Options& o, RawOptions& raw) {
     app.add_option("--child-pidfile", sv.child_pidfile, "Write the instance's PID to FILE")
         ->type_name("FILE")->group(supervision);
 
+    const char* readiness = "Readiness";
+    app.add_flag("-w,--wait-ready", o.ready.wait, "Return once COMMAND sends READY=1 to $NOTIFY_SOCKET")
+        ->group(readiness);
+    app.add_option("--ready-timeout", raw.ready_timeout, "Else stop it and exit 124 (default 60, 0: no limit)")
+        ->type_name("SECS")->group(readiness);
+    app.add_option("--ready-fd", raw.ready_fd, "COMMAND writes a newline to fd N when ready (implies -w)")
+        ->type_name("N")->group(readiness);
+
     const char* control = "Control (with -p FILE, no COMMAND)";
     auto* status = app.add_flag("--status", raw.status, "Is it running? Exit 0 running, 1 stale, 3 not running")
         ->group(control);
@@ -143,10 +153,30 @@ Status finish_verb(Options& o, const RawOptions& raw) {
     const char* name = o.verb == Verb::status ? "--status" : o.verb == Verb::stop ? "--stop" : "--signal";
     if (o.pidfile.empty()) return usage_error(std::string(name) + " needs --pidfile FILE");
     if (o.supervise.active()) return usage_error(std::string(name) + " cannot be combined with -r, --restart, -n or -f");
+    if (o.ready.wait) return usage_error(std::string(name) + " cannot be combined with -w or --ready-fd");
     return Ok{};
 }
 
-Status finish_supervise(SuperviseOptions& sv, const RawOptions& raw, bool stopping) {
+Status finish_ready(ReadyOptions& ready, const RawOptions& raw) {
+    if (!raw.ready_fd.empty()) {
+        auto n = parse_id(raw.ready_fd);
+        if (!n || *n < 3 || *n > 65535)
+            return usage_error("--ready-fd: '" + raw.ready_fd + "' is not a descriptor number from 3 to 65535");
+        ready.fd = static_cast<int>(*n);
+        ready.wait = true;
+    }
+    if (!raw.ready_timeout.empty()) {
+        if (!ready.wait) return usage_error("--ready-timeout only applies with -w or --ready-fd");
+        auto t = parse_seconds(raw.ready_timeout, "--ready-timeout");
+        if (!t) return t.error();
+        ready.timeout = *t;
+    }
+    return Ok{};
+}
+
+// `stop_timeout_ok`: --stop-timeout also applies to --stop and to stopping a
+// command that was not ready in time.
+Status finish_supervise(SuperviseOptions& sv, const RawOptions& raw, bool stop_timeout_ok) {
     if (raw.restart_flag) {
         sv.restart = RestartPolicy::on_failure;
         sv.restart_given = true;
@@ -167,7 +197,7 @@ Status finish_supervise(SuperviseOptions& sv, const RawOptions& raw, bool stoppi
         {"--restart-delay", &raw.restart_delay}, {"--success-exit", &raw.success_exit},
         {"--stop-timeout", &raw.stop_timeout}, {"--child-pidfile", &sv.child_pidfile}};
     for (const auto& [name, value] : tuning) {
-        if (stopping && value == &raw.stop_timeout) continue;  // --stop --stop-timeout
+        if (stop_timeout_ok && value == &raw.stop_timeout) continue;
         if (!value->empty() && !sv.active())
             return usage_error(std::string(name) + " only applies when supervising (-r, --restart, -n or -f)");
     }
@@ -209,7 +239,8 @@ Status finish(Options& o, const RawOptions& raw) {
     }
     if (raw.verbose > 0) o.verbosity = Verbosity::verbose;
     if (raw.quiet > 0) o.verbosity = Verbosity::quiet;
-    if (auto ok = finish_supervise(o.supervise, raw, raw.stop); !ok) return ok;
+    if (auto ok = finish_ready(o.ready, raw); !ok) return ok;
+    if (auto ok = finish_supervise(o.supervise, raw, raw.stop || o.ready.wait); !ok) return ok;
     return finish_verb(o, raw);
 }
 
@@ -264,7 +295,7 @@ Result<Command> parse_cli(const std::vector<std::string>& args) {
     cmd.options.umask_given = app.count("--umask") > 0;
     for (const char* name : {"--chdir", "--stdin", "--stdout", "--stderr", "--pidfile", "--user", "--group",
                              "--restart", "--instances", "--max-restarts", "--restart-delay", "--success-exit",
-                             "--stop-timeout", "--child-pidfile"}) {
+                             "--stop-timeout", "--child-pidfile", "--ready-timeout", "--ready-fd"}) {
         if (app.count(name) > 0 && app.get_option(name)->as<std::string>().empty())
             return usage_error(std::string(name) + ": empty value");
     }

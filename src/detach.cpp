@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "log.hpp"
+#include "ready.hpp"
 #include "sys/posix.hpp"
 
 namespace daemonize {
@@ -80,6 +81,11 @@ Error describe_failure(const LaunchPlan& plan, const Report& report) {
     case Stage::regain_root: return usage_error("root privileges could be regained after dropping them; refusing to run");
     case Stage::pidfile: return sys_error("write pidfile " + plan.pidfile_path, err);
     case Stage::supervise: return sys_error("start the supervisor", err);
+    case Stage::ready_fd: return sys_error("put the readiness pipe on fd " + std::to_string(plan.ready_fd), err);
+    case Stage::exited:
+        return exited_before_ready(plan.args.front(), ExitInfo{err < 0, err < 0 ? -err : err});
+    case Stage::not_ready: return not_ready_in_time(plan.args.front(), Millis{err});
+    case Stage::ready_fd_closed: return ready_fd_closed(plan.args.front(), err);
     case Stage::started: break;
     }
     return usage_error("unknown failure in the daemon process");

@@ -22,6 +22,7 @@ struct Error {
     ExitCode code = ExitCode::failure;
     std::string what;  // "open pidfile /run/x.pid"
     int err = 0;       // errno, 0 when `what` says it all
+    bool command_ran = false;  // the command itself ran: keep what it logged
 };
 
 /// A value or an Error, shaped like C++23 std::expected.

@@ -45,6 +45,13 @@ struct SuperviseOptions {
     [[nodiscard]] bool plain_init() const noexcept { return foreground && !restart_given && !instances_given; }
 };
 
+/// SPEC.md section 8: wait until the command reports ready.
+struct ReadyOptions {
+    bool wait = false;         // -w, or implied by --ready-fd
+    Millis timeout{60000};     // 0: no limit
+    int fd = -1;               // --ready-fd N (>= 3); -1: none
+};
+
 struct Options {
     std::vector<std::string> command;  // COMMAND and its ARGS, untouched
     std::string chdir = "/";
@@ -55,6 +62,7 @@ struct Options {
     std::vector<std::pair<std::string, std::string>> env;  // -E NAME=VALUE, in order
     Verbosity verbosity = Verbosity::normal;
     SuperviseOptions supervise;
+    ReadyOptions ready;
     Verb verb = Verb::start;
     int signal = 15;  // --signal (SIGTERM unless given); for --stop and --signal
     // Which of these were given explicitly (foreground mode keeps the

@@ -127,6 +127,12 @@ std::optional<ProcStat> parse_proc_stat(std::string_view text) {
     std::string_view rest = text.substr(close + 2);  // "S 1 2 ..." starting at field 3
     ProcStat st;
     st.state = rest.front();
+    if (rest.size() < 3 || rest[1] != ' ') return std::nullopt;
+    long ppid = 0;
+    size_t at = 2;
+    for (; at < rest.size() && rest[at] >= '0' && rest[at] <= '9' && ppid <= max_pid; ++at) ppid = ppid * 10 + (rest[at] - '0');
+    if (at == 2 || ppid > max_pid) return std::nullopt;
+    st.ppid = static_cast<pid_t>(ppid);
     // Field 22 is the 20th field after the state's field 3.
     size_t pos = 0;
     for (int field = 3; field < 22; ++field) {
@@ -155,10 +161,14 @@ bool started_no_later_than(unsigned long long start_ticks, long ticks_per_second
     return start <= limit;
 }
 
-bool is_alive(pid_t pid, const timespec& written) {
+std::optional<ProcStat> read_proc_stat(pid_t pid) {
     auto text = read_small_file("/proc/" + std::to_string(pid) + "/stat");
-    if (!text) return false;
-    auto st = parse_proc_stat(*text);
+    if (!text) return std::nullopt;
+    return parse_proc_stat(*text);
+}
+
+bool is_alive(pid_t pid, const timespec& written) {
+    auto st = read_proc_stat(pid);
     if (!st || st->state == 'Z' || st->state == 'X' || st->state == 'x') return false;
     auto boot = boot_time();
     // Without a boot time we cannot tell reuse apart; err on "alive".

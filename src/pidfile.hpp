@@ -23,10 +23,13 @@ inline constexpr long max_pid = 4194304;
 /// The fields of /proc/PID/stat that liveness needs.
 struct ProcStat {
     char state = '?';
+    pid_t ppid = 0;                      // field 4
     unsigned long long start_ticks = 0;  // field 22: clock ticks after boot
 };
 /// Parses /proc/PID/stat text; the comm field may contain spaces and ')'.
 [[nodiscard]] std::optional<ProcStat> parse_proc_stat(std::string_view text);
+/// Reads and parses /proc/PID/stat; nullopt when the process is gone.
+[[nodiscard]] std::optional<ProcStat> read_proc_stat(pid_t pid);
 
 /// Whether a process that started `start_ticks` after boot (`boot_time`
 /// seconds since the epoch) could have written a file last modified at

@@ -35,10 +35,11 @@ int redirect_stdio(const LaunchPlan& plan) noexcept {
     return 0;
 }
 
-// close_range over the gaps between the fds we still need until exec (both
-// close-on-exec, so the command ends up with exactly 0, 1 and 2).
-int close_other_fds(int keep_a, int keep_b) noexcept {
-    std::array<int, 2> keep{keep_a, keep_b};
+// close_range over the gaps between the fds we still need until exec (all
+// close-on-exec, so the command ends up with exactly 0, 1 and 2, and the
+// --ready-fd if asked for).
+int close_other_fds(int keep_a, int keep_b, int keep_c) noexcept {
+    std::array<int, 3> keep{keep_a, keep_b, keep_c};
     std::sort(keep.begin(), keep.end());
     unsigned first = 3;
     for (int k : keep) {
@@ -65,6 +66,19 @@ int reset_signals() noexcept {
         if (::sigaction(sig, &dfl, nullptr) == -1 && errno != EINVAL) return errno;
     }
     return 0;
+}
+
+// Puts `src` on fd `target`, inheritable. Any of `keep` sitting on `target`
+// is moved out of the way first: it is still needed until execve.
+int install_fd(int src, int target, int& keep_a, int& keep_b) noexcept {
+    for (int* keep : {&keep_a, &keep_b}) {
+        if (*keep != target) continue;
+        int moved = ::fcntl(*keep, F_DUPFD_CLOEXEC, target + 1);
+        if (moved == -1) return errno;
+        *keep = moved;
+    }
+    if (src == target) return ::fcntl(target, F_SETFD, 0) == -1 ? errno : 0;
+    return ::dup2(src, target) == -1 ? errno : 0;
 }
 
 // setgroups → setgid → setuid (any other order fails or leaves root's groups),
@@ -100,7 +114,7 @@ std::optional<Report> prepare_process(const LaunchPlan& plan, int report_fd) noe
     if (plan.umask >= 0) ::umask(static_cast<mode_t>(plan.umask));
     if (!plan.chdir.empty() && ::chdir(plan.chdir.c_str()) == -1) return Report{Stage::chdir, errno};
     if (int err = redirect_stdio(plan)) return Report{Stage::stdio, err};
-    if (int err = close_other_fds(report_fd, plan.pidfile_fd)) return Report{Stage::close_fds, err};
+    if (int err = close_other_fds(report_fd, plan.pidfile_fd, plan.ready_src)) return Report{Stage::close_fds, err};
     if (int err = reset_signals()) return Report{Stage::signals, err};
     return std::nullopt;
 }
@@ -111,7 +125,12 @@ void take_terminal() noexcept {
     if (::isatty(STDIN_FILENO)) (void)::tcsetpgrp(STDIN_FILENO, ::getpgrp());
 }
 
-void exec_instance(const LaunchPlan& plan, char* const* envp, pid_t supervisor, int report_fd) noexcept {
+void exec_instance(const LaunchPlan& plan, char* const* envp, pid_t supervisor, int ready_src,
+                   int report_fd) noexcept {
+    if (ready_src >= 0) {
+        int unused = -1;
+        if (int err = install_fd(ready_src, plan.ready_fd, report_fd, unused)) fail(report_fd, Stage::ready_fd, err);
+    }
     // Its own group, so that stopping it can also stop whatever it spawned.
     if (::setpgid(0, 0) == -1) fail(report_fd, Stage::setsid, errno);
     // The supervisor reset every disposition when it started and handles
@@ -137,9 +156,14 @@ void exec_instance(const LaunchPlan& plan, char* const* envp, pid_t supervisor, 
 
 void exec_daemon(const LaunchPlan& plan, int report_fd) noexcept {
     if (auto failed = prepare_process(plan, report_fd)) fail(report_fd, failed->stage, failed->value);
+    int pidfile_fd = plan.pidfile_fd;
+    if (plan.ready_src >= 0) {
+        if (int err = install_fd(plan.ready_src, plan.ready_fd, report_fd, pidfile_fd))
+            fail(report_fd, Stage::ready_fd, err);
+    }
     if (plan.identity) drop_identity(*plan.identity, report_fd);
-    if (plan.pidfile_fd >= 0) {
-        if (int err = pidfile::write_pid(plan.pidfile_fd, ::getpid())) fail(report_fd, Stage::pidfile, err);
+    if (pidfile_fd >= 0) {
+        if (int err = pidfile::write_pid(pidfile_fd, ::getpid())) fail(report_fd, Stage::pidfile, err);
     }
     ::execve(plan.path.c_str(), plan.argv.data(), plan.envp.data());
     int err = errno;

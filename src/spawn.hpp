@@ -26,6 +26,8 @@ struct LaunchPlan {
     std::string pidfile_path;
     std::optional<Identity> identity;
     bool take_terminal = false;  // foreground: the instance gets the tty's foreground
+    int ready_fd = -1;   // --ready-fd N: the command gets a pipe's write end as fd N
+    int ready_src = -1;  // default mode: that write end, in the caller (fds > 2)
 
     /// Points argv/envp at args/env; call after filling them.
     void seal();
@@ -47,6 +49,11 @@ enum class Stage : std::int32_t {
     pidfile,
     exec,
     supervise,  // the supervisor's own setup failed
+    ready_fd,   // --ready-fd could not be put in place
+    // Not failures of daemonize: the command ran but never became ready.
+    exited,     // it exited first: `value` is its exit code, or -N for signal N
+    not_ready,  // --ready-timeout passed: `value` is the timeout in ms
+    ready_fd_closed,  // EOF on --ready-fd without a newline: `value` is the fd
 };
 
 /// One message on the report pipe; small enough to be written atomically.
@@ -62,12 +69,13 @@ struct Report {
 
 /// The first half of exec_daemon, for a process that stays daemonize (the
 /// supervisor): umask, chdir, stdio, close every fd but `report_fd` and the
-/// pidfile's, reset signals. Returns the failed step, if any.
+/// pidfile's (and `ready_src`), reset signals. Returns the failed step, if any.
 [[nodiscard]] std::optional<Report> prepare_process(const LaunchPlan& plan, int report_fd) noexcept;
 
 /// In a supervised instance: own process group, clean signal state,
-/// identity, SIGTERM when the supervisor dies, exec with `envp`.
-[[noreturn]] void exec_instance(const LaunchPlan& plan, char* const* envp, pid_t supervisor,
+/// identity, SIGTERM when the supervisor dies, `ready_src` as fd
+/// plan.ready_fd (if >= 0), exec with `envp`.
+[[noreturn]] void exec_instance(const LaunchPlan& plan, char* const* envp, pid_t supervisor, int ready_src,
                                 int report_fd) noexcept;
 
 /// Writes one Report; for the child side, async-signal-safe.

@@ -1,12 +1,17 @@
 // start: SPEC.md section 3 steps 1-2 in the caller, then detach().
 #include "start.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdlib>
+
+#include <cstring>
 #include <string_view>
 
 #include "detach.hpp"
+#include "ready.hpp"
 #include "identity.hpp"
 #include "log.hpp"
 #include "pidfile.hpp"
@@ -33,7 +38,8 @@ void set_env(std::vector<std::string>& env, const std::string& name, const std::
 
 // The caller's environment, then the target user's HOME/USER/LOGNAME, then -E
 // (the user's explicit word wins).
-std::vector<std::string> build_env(const Options& opts, const std::optional<Identity>& id) {
+std::vector<std::string> build_env(const Options& opts, const std::optional<Identity>& id,
+                                   const std::string& notify_socket) {
     std::vector<std::string> env;
     for (char** e = environ; e != nullptr && *e != nullptr; ++e) env.emplace_back(*e);
     if (id && id->set_user) {
@@ -42,6 +48,8 @@ std::vector<std::string> build_env(const Options& opts, const std::optional<Iden
         set_env(env, "LOGNAME", id->name);
     }
     for (const auto& [name, value] : opts.env) set_env(env, name, value);
+    // Last: with -w the socket is ours, whatever -E or the caller said.
+    if (!notify_socket.empty()) set_env(env, "NOTIFY_SOCKET", notify_socket);
     return env;
 }
 
@@ -104,6 +112,30 @@ Result<int> run_start(const Options& opts) {
     if (!identity) return std::move(identity).error();
     plan.identity = std::move(*identity);
 
+    // Readiness (SPEC.md section 8). A supervisor opens its own socket and
+    // pipes, one per instance; in the default mode the caller waits itself.
+    ReadyWatch watch;
+    sys::UniqueFd ready_write;
+    const bool wait_here = opts.ready.wait && !opts.supervise.active();
+    if (opts.ready.wait) {
+        plan.ready_fd = opts.ready.fd;
+        watch.uid = plan.identity && plan.identity->set_user ? plan.identity->uid : ::geteuid();
+        watch.fd_number = opts.ready.fd;
+    }
+    if (wait_here) {
+        auto socket = notify::Socket::open();
+        if (!socket) return std::move(socket).error();
+        watch.socket = std::move(*socket);
+        if (opts.ready.fd >= 0) {
+            auto pipe = sys::make_pipe();
+            if (!pipe) return std::move(pipe).error();
+            if (::fcntl(pipe->read.get(), F_SETFL, O_NONBLOCK) == -1) return sys_error("set the readiness pipe non-blocking");
+            watch.fd = std::move(pipe->read);
+            ready_write = std::move(pipe->write);
+            plan.ready_src = ready_write.get();
+        }
+    }
+
     // The umask applies to the files opened below, as it would in the daemon.
     // In the foreground, cwd, umask and stdio stay as inherited unless given.
     plan.umask = -1;
@@ -137,7 +169,7 @@ Result<int> run_start(const Options& opts) {
     plan.err_fd = stdio->err_fd();
 
     plan.args = opts.command;
-    plan.env = build_env(opts, plan.identity);
+    plan.env = build_env(opts, plan.identity, watch.socket ? watch.socket->address() : std::string());
     plan.seal();
 
     sp.opts = opts.supervise;
@@ -145,6 +177,12 @@ Result<int> run_start(const Options& opts) {
     if (!opts.supervise.child_pidfile.empty()) sp.child_pidfile = make_absolute(*cwd, opts.supervise.child_pidfile);
     sp.log_events = !opts.supervise.plain_init() || log::verbose_enabled();
     plan.take_terminal = foreground && sp.instances == 1;
+    sp.ready = opts.ready;
+    sp.command_uid = watch.uid;
+    if (foreground && opts.ready.wait) {
+        // Under systemd Type=notify: READY=1 goes up once the command is ready.
+        if (const char* up = std::getenv("NOTIFY_SOCKET"); up != nullptr && *up != '\0') sp.upstream_notify = up;
+    }
 
     if (foreground) {
         // prepare_process() closes the stdio files once they are on 0-2.
@@ -162,14 +200,28 @@ Result<int> run_start(const Options& opts) {
     DaemonMain daemon_main;
     if (opts.supervise.active()) daemon_main = [&sp](int report_fd) { run_detached_supervisor(sp, report_fd); };
     auto daemon = detach(plan, daemon_main);
+    ready_write.reset();  // now only the command holds the --ready-fd pipe
     if (!daemon) {
-        // The daemon may have written the pidfile before failing.
+        // The daemon may have written the pidfile before failing. What a
+        // command that ran wrote to its log files explains why it failed.
         cleanup_pidfile();
-        remove_created(*stdio);
+        if (!daemon.error().command_ran) remove_created(*stdio);
         return std::move(daemon).error();
     }
     log::verbose("started %s as PID %d%s", plan.args.front().c_str(), *daemon,
                  opts.supervise.active() ? " (supervisor)" : "");
+    if (!wait_here) return 0;
+
+    auto main_pid = wait_ready(watch, *daemon, plan.args.front(), opts.ready.timeout, opts.supervise.stop_timeout);
+    if (!main_pid) {
+        cleanup_pidfile();
+        return std::move(main_pid).error();
+    }
+    if (*main_pid != *daemon && pid_lock) {
+        if (int err = pidfile::write_pid(pid_lock->fd.get(), *main_pid))
+            log::warn("cannot write MAINPID %d to %s: %s", static_cast<int>(*main_pid), pid_lock->path.c_str(),
+                      std::strerror(err));
+    }
     return 0;
 }
 

@@ -20,21 +20,19 @@
 #include <unordered_map>
 #include <vector>
 
-#include "log.hpp"
-#include "pidfile.hpp"
 #include "detach.hpp"
+#include "log.hpp"
+#include "notify.hpp"
+#include "pidfile.hpp"
 #include "policy.hpp"
+#include "ready.hpp"
 #include "sys/posix.hpp"
 #include "sys/signals.hpp"
 
 namespace daemonize {
 namespace {
 
-std::int64_t now_ms() {
-    timespec ts{};
-    ::clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<std::int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
-}
+std::int64_t now_ms() { return sys::monotonic_ms(); }
 
 // Signals the supervisor handles; all others keep their default action.
 constexpr int forwarded[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
@@ -54,14 +52,33 @@ struct Instance {
     std::vector<char*> envp;
     ExitInfo last_exit;
     bool failed = false;
+    // Readiness (-w): its own socket, so a message says which instance it
+    // is about even when the sender is gone; a fresh --ready-fd pipe per run.
+    std::optional<notify::Socket> socket;
+    std::string notify_var;  // "NOTIFY_SOCKET=@..."
+    sys::UniqueFd ready_fd;
+    bool ready = false;
+    std::uint64_t runs = 0;  // generation of the current run
+};
+
+enum class TimerKind {
+    restart,         // an instance's backoff is over
+    stop_deadline,   // --stop-timeout after the stop began: SIGKILL
+    ready_deadline,  // --ready-timeout after the start
+    fd_grace,        // an instance closed its --ready-fd unready; is it exiting?
 };
 
 struct Timer {
     std::int64_t at_ms;
-    int instance;  // -1: the stop deadline
+    TimerKind kind;
+    int instance;
     std::uint64_t generation;
     bool operator>(const Timer& o) const { return at_ms > o.at_ms; }
 };
+
+// After EOF on an instance's ready fd, how long it gets to show that it is
+// exiting before the start counts as failed (as in the default mode).
+constexpr std::int64_t closed_fd_grace_ms = 1000;
 
 class Supervisor {
 public:
@@ -82,6 +99,15 @@ private:
     bool anything_left() const { return active_ > 0; }
     void set_state(Instance& in, State next);
     void write_child_pidfile(pid_t pid);
+    [[nodiscard]] bool timer_live(const Timer& t) const;
+    Status setup_readiness();
+    void read_notifications(Instance& in);
+    void read_ready_fd(Instance& in);
+    void mark_ready(Instance& in);
+    void startup_done();
+    void startup_failed(const Report& report);
+    void relay_upstream(const std::string& message);
+    std::vector<pollfd>& poll_set();
     [[nodiscard]] int finish();
 
     const SupervisePlan& plan_;
@@ -96,6 +122,15 @@ private:
     bool gave_up_ = false;
     Report spawn_failure_;  // why the last spawn failed
     std::uint64_t stop_generation_ = 0;
+    // Readiness: until every instance is ready the caller waits on
+    // report_fd_; any exit meanwhile is a failed start.
+    bool startup_ = false;
+    int ready_count_ = 0;
+    int report_fd_ = -1;
+    std::optional<int> startup_code_;  // our exit status after a failed start
+    bool upstream_warned_ = false;
+    std::vector<pollfd> pollfds_;
+    std::vector<std::pair<int, bool>> poll_owner_;  // (instance, is ready fd) per pollfds_[1..]
 };
 
 void Supervisor::event(const char* fmt, ...) {
@@ -125,6 +160,14 @@ Status Supervisor::setup_signals() {
 Result<pid_t> Supervisor::spawn(Instance& in) {
     auto pipe = sys::make_pipe();
     if (!pipe) return std::move(pipe).error();
+    sys::UniqueFd ready_write;
+    if (plan_.ready.fd >= 0) {
+        auto ready = sys::make_pipe();
+        if (!ready) return std::move(ready).error();
+        if (::fcntl(ready->read.get(), F_SETFL, O_NONBLOCK) == -1) return sys_error("set the readiness pipe non-blocking");
+        in.ready_fd = std::move(ready->read);
+        ready_write = std::move(ready->write);
+    }
     pid_t self = ::getpid();
     // vfork: no page tables to copy, and we resume exactly when the child
     // has exec'd or exited. The child only makes syscalls on prepared data
@@ -133,9 +176,12 @@ Result<pid_t> Supervisor::spawn(Instance& in) {
     if (pid == -1) return sys_error("vfork");
     if (pid == 0) {
         // Shared memory: touch nothing (the read end closes at exec anyway).
-        exec_instance(plan_.launch, in.envp.data(), self, pipe->write.get());
+        exec_instance(plan_.launch, in.envp.data(), self, ready_write.get(), pipe->write.get());
     }
     pipe->write.reset();
+    ready_write.reset();
+    in.ready = false;
+    ++in.runs;
     ::setpgid(pid, pid);  // also done by the child; whoever is first wins the race
     in.pid = pid;
     in.pgid = pid;
@@ -152,7 +198,11 @@ Result<pid_t> Supervisor::spawn(Instance& in) {
         spawn_failure_ = r;
         return describe_failure(plan_.launch, r);
     }
-    event("instance %d started (pid %d)", in.index, pid);
+    if (plan_.ready.wait && !startup_) {
+        event("instance %d started (pid %d); not counted ready until it notifies", in.index, pid);
+    } else {
+        event("instance %d started (pid %d)", in.index, pid);
+    }
     if (!plan_.child_pidfile.empty()) write_child_pidfile(pid);
     return pid;
 }
@@ -167,7 +217,7 @@ void Supervisor::write_child_pidfile(pid_t pid) {
 
 void Supervisor::schedule(Instance& in, std::int64_t at) {
     set_state(in, State::backoff);
-    timers_.push(Timer{at, in.index, ++in.timer});
+    timers_.push(Timer{at, TimerKind::restart, in.index, ++in.timer});
 }
 
 void Supervisor::on_exit(Instance& in, int status) {
@@ -185,6 +235,12 @@ void Supervisor::on_exit(Instance& in, int status) {
     } else {
         event("instance %d (pid %d) exited with status %d after %.3f s", in.index, static_cast<int>(in.pgid),
               info.value, static_cast<double>(uptime.count()) / 1000);
+    }
+    if (in.ready_fd.valid()) in.ready_fd.reset();
+    if (startup_) {
+        // Not all ready yet: this start has failed, whatever the policy.
+        startup_failed(Report{Stage::exited, info.signaled ? -info.value : info.value});
+        return;
     }
     if (stopping_ || !wants_restart(plan_.opts.restart, failed)) return;
 
@@ -229,7 +285,7 @@ void Supervisor::begin_stop(int sig) {
         if (in.state == State::backoff) set_state(in, State::stopped);
     }
     forward(sig);
-    timers_.push(Timer{now_ms() + plan_.opts.stop_timeout.count(), -1, ++stop_generation_});
+    timers_.push(Timer{now_ms() + plan_.opts.stop_timeout.count(), TimerKind::stop_deadline, -1, ++stop_generation_});
 }
 
 void Supervisor::fire_timers() {
@@ -237,8 +293,17 @@ void Supervisor::fire_timers() {
     while (!timers_.empty() && timers_.top().at_ms <= now) {
         Timer t = timers_.top();
         timers_.pop();
-        if (t.instance < 0) {
-            if (t.generation != stop_generation_) continue;
+        if (!timer_live(t)) continue;
+        if (t.kind == TimerKind::ready_deadline) {
+            event("not every instance was ready after %.3f s: stopping", static_cast<double>(plan_.ready.timeout.count()) / 1000);
+            startup_failed(Report{Stage::not_ready, static_cast<std::int32_t>(plan_.ready.timeout.count())});
+            continue;
+        }
+        if (t.kind == TimerKind::fd_grace) {
+            startup_failed(Report{Stage::ready_fd_closed, plan_.ready.fd});
+            continue;
+        }
+        if (t.kind == TimerKind::stop_deadline) {
             for (auto& in : instances_) {
                 if (in.state != State::running) continue;
                 event("instance %d (pid %d) still running after %.3f s: SIGKILL", in.index, in.pid,
@@ -250,19 +315,26 @@ void Supervisor::fire_timers() {
             continue;
         }
         Instance& in = instances_[static_cast<size_t>(t.instance)];
-        if (t.generation != in.timer || in.state != State::backoff || stopping_) continue;
+        if (in.state != State::backoff || stopping_) continue;
         if (auto pid = spawn(in); !pid) event("instance %d: %s", in.index, format_error(pid.error()).c_str());
     }
 }
 
-int Supervisor::poll_timeout_ms() {
-    while (!timers_.empty()) {
-        const Timer& t = timers_.top();
-        bool live = t.instance < 0 ? t.generation == stop_generation_
-                                   : t.generation == instances_[static_cast<size_t>(t.instance)].timer;
-        if (live) break;
-        timers_.pop();
+bool Supervisor::timer_live(const Timer& t) const {
+    switch (t.kind) {
+    case TimerKind::restart: return t.generation == instances_[static_cast<size_t>(t.instance)].timer;
+    case TimerKind::stop_deadline: return t.generation == stop_generation_;
+    case TimerKind::ready_deadline: return startup_;
+    case TimerKind::fd_grace: {
+        const Instance& in = instances_[static_cast<size_t>(t.instance)];
+        return startup_ && in.state == State::running && in.runs == t.generation && !in.ready;
     }
+    }
+    return false;
+}
+
+int Supervisor::poll_timeout_ms() {
+    while (!timers_.empty() && !timer_live(timers_.top())) timers_.pop();
     if (timers_.empty()) return -1;
     std::int64_t left = timers_.top().at_ms - now_ms();
     return left < 0 ? 0 : static_cast<int>(std::min<std::int64_t>(left, 1 << 30));
@@ -282,6 +354,7 @@ int Supervisor::finish() {
     }
     if (!plan_.child_pidfile.empty()) ::unlink(plan_.child_pidfile.c_str());
     if (plan_.launch.pidfile_fd >= 0) pidfile::remove_path(plan_.launch.pidfile_fd, plan_.launch.pidfile_path);
+    if (startup_code_) return *startup_code_;
     if (gave_up_) return 1;
     if (plan_.instances == 1 && plan_.opts.restart == RestartPolicy::no) return exit_code_of(instances_.front().last_exit);
     if (stopping_) return 0;
@@ -291,26 +364,138 @@ int Supervisor::finish() {
     return 0;
 }
 
+Status Supervisor::setup_readiness() {
+    if (!plan_.ready.wait) return Ok{};
+    for (auto& in : instances_) {
+        auto socket = notify::Socket::open();
+        if (!socket) return std::move(socket).error();
+        in.notify_var = "NOTIFY_SOCKET=" + socket->address();
+        in.socket = std::move(*socket);
+    }
+    return Ok{};
+}
+
+std::vector<pollfd>& Supervisor::poll_set() {
+    pollfds_.clear();
+    poll_owner_.clear();
+    pollfds_.push_back(pollfd{sigfd_.get(), POLLIN, 0});
+    if (!plan_.ready.wait) return pollfds_;
+    for (const auto& in : instances_) {
+        if (in.socket) {
+            pollfds_.push_back(pollfd{in.socket->fd(), POLLIN, 0});
+            poll_owner_.emplace_back(in.index, false);
+        }
+        if (in.ready_fd.valid()) {
+            pollfds_.push_back(pollfd{in.ready_fd.get(), POLLIN, 0});
+            poll_owner_.emplace_back(in.index, true);
+        }
+    }
+    return pollfds_;
+}
+
+void Supervisor::read_notifications(Instance& in) {
+    auto said = notify::drain(*in.socket, ::getpid(), plan_.command_uid);
+    for (const auto& status : said.statuses) {
+        if (log::verbose_enabled()) event("instance %d: %s", in.index, status.c_str());
+        if (!plan_.upstream_notify.empty() && plan_.instances == 1) relay_upstream("STATUS=" + status);
+    }
+    if (said.mainpid && in.state == State::running) {
+        event("instance %d reports main PID %d", in.index, static_cast<int>(*said.mainpid));
+        if (!plan_.child_pidfile.empty()) write_child_pidfile(*said.mainpid);
+    }
+    if (said.ready && in.state == State::running) mark_ready(in);
+}
+
+void Supervisor::read_ready_fd(Instance& in) {
+    switch (notify::read_ready_fd(in.ready_fd.get())) {
+    case notify::FdState::ready: mark_ready(in); break;
+    case notify::FdState::closed:
+        in.ready_fd.reset();
+        if (in.ready) break;
+        if (startup_) {
+            timers_.push(Timer{now_ms() + closed_fd_grace_ms, TimerKind::fd_grace, in.index, in.runs});
+        } else {
+            event("instance %d (pid %d) closed fd %d without reporting ready", in.index, static_cast<int>(in.pid),
+                  plan_.ready.fd);
+        }
+        break;
+    case notify::FdState::pending: break;
+    }
+}
+
+void Supervisor::mark_ready(Instance& in) {
+    if (in.ready) return;
+    in.ready = true;
+    in.ready_fd.reset();  // one newline is the whole protocol (as with s6)
+    if (!startup_) {
+        event("instance %d (pid %d) ready again", in.index, static_cast<int>(in.pid));
+        return;
+    }
+    event("instance %d (pid %d) ready", in.index, static_cast<int>(in.pid));
+    if (++ready_count_ == plan_.instances) startup_done();
+}
+
+void Supervisor::startup_done() {
+    startup_ = false;
+    if (plan_.instances > 1) event("all %d instances ready", plan_.instances);
+    if (report_fd_ >= 0) {
+        ::close(report_fd_);  // EOF: the caller returns 0
+        report_fd_ = -1;
+    }
+    if (!plan_.upstream_notify.empty()) relay_upstream("READY=1\nMAINPID=" + std::to_string(::getpid()));
+}
+
+void Supervisor::startup_failed(const Report& report) {
+    if (!startup_) return;
+    startup_ = false;
+    Error e = describe_failure(plan_.launch, report);
+    startup_code_ = static_cast<int>(e.code);
+    if (report_fd_ >= 0) {
+        send_report(report_fd_, report.stage, report.value);
+        ::close(report_fd_);
+        report_fd_ = -1;
+    } else {
+        log::error("%s", format_error(e).c_str());
+    }
+    begin_stop(SIGTERM);
+}
+
+void Supervisor::relay_upstream(const std::string& message) {
+    if (auto ok = notify::send(plan_.upstream_notify, message); !ok && !upstream_warned_) {
+        log::warn("%s", format_error(ok.error()).c_str());
+        upstream_warned_ = true;
+    }
+}
+
 Result<int> Supervisor::run(int report_fd) {
     if (::prctl(PR_SET_CHILD_SUBREAPER, 1) == -1) log::warn("cannot become a subreaper: %s", std::strerror(errno));
     if (auto ok = setup_signals(); !ok) return std::move(ok).error();
+    report_fd_ = report_fd;
 
     instances_.resize(static_cast<size_t>(plan_.instances));
+    if (auto ok = setup_readiness(); !ok) return std::move(ok).error();
     for (int i = 0; i < plan_.instances; ++i) {
         Instance& in = instances_[static_cast<size_t>(i)];
         in.index = i;
         in.env_var = "DAEMONIZE_INSTANCE=" + std::to_string(i);
         for (char* e : plan_.launch.envp) {
-            if (e != nullptr && std::strncmp(e, "DAEMONIZE_INSTANCE=", 19) != 0) in.envp.push_back(e);
+            if (e == nullptr || std::strncmp(e, "DAEMONIZE_INSTANCE=", 19) == 0) continue;
+            if (plan_.ready.wait && std::strncmp(e, "NOTIFY_SOCKET=", 14) == 0) continue;
+            in.envp.push_back(e);
         }
         in.envp.push_back(in.env_var.data());
+        if (!in.notify_var.empty()) in.envp.push_back(in.notify_var.data());
         in.envp.push_back(nullptr);
     }
+    startup_ = plan_.ready.wait;
+    if (startup_ && plan_.ready.timeout.count() > 0)
+        timers_.push(Timer{now_ms() + plan_.ready.timeout.count(), TimerKind::ready_deadline, -1, 0});
     for (auto& in : instances_) {
         auto pid = spawn(in);
         if (!pid) {
             // The first start failed: undo the others and tell the caller.
             if (report_fd >= 0) send_report(report_fd, spawn_failure_.stage, spawn_failure_.value);
+            startup_ = false;
             begin_stop(SIGKILL);
             while (anything_left()) {
                 int status = 0;
@@ -326,13 +511,27 @@ Result<int> Supervisor::run(int report_fd) {
             return std::move(pid).error();
         }
     }
-    if (report_fd >= 0) ::close(report_fd);  // EOF: the caller returns 0
+    if (!startup_ && report_fd_ >= 0) {
+        ::close(report_fd_);  // EOF: the caller returns 0
+        report_fd_ = -1;
+    }
 
     while (anything_left()) {
-        pollfd pfd{sigfd_.get(), POLLIN, 0};
+        auto& fds = poll_set();
         int timeout = poll_timeout_ms();
-        int n = ::poll(&pfd, 1, timeout);
+        int n = ::poll(fds.data(), fds.size(), timeout);
         if (n == -1 && errno != EINTR) return sys_error("poll");
+        // Notifications before exits: a READY=1 sent just before an exit counts.
+        for (size_t i = 1; n > 0 && i < fds.size(); ++i) {
+            if (fds[i].revents == 0) continue;
+            auto [index, is_fd] = poll_owner_[i - 1];
+            Instance& in = instances_[static_cast<size_t>(index)];
+            if (is_fd) {
+                read_ready_fd(in);
+            } else {
+                read_notifications(in);
+            }
+        }
         signalfd_siginfo si{};
         while (::read(sigfd_.get(), &si, sizeof si) == static_cast<ssize_t>(sizeof si)) {
             int sig = static_cast<int>(si.ssi_signo);

@@ -1,6 +1,8 @@
 // The resident supervisor: N instances, restarts, signals, reaping.
 #pragma once
 
+#include <sys/types.h>
+
 #include <string>
 
 #include "options.hpp"
@@ -14,12 +16,18 @@ struct SupervisePlan {
     int instances = 1;       // resolved (never 0)
     std::string child_pidfile;  // absolute, or empty
     bool log_events = true;  // false: plain -f without -v stays quiet
+    ReadyOptions ready;
+    uid_t command_uid = 0;       // for notification senders already gone
+    std::string upstream_notify; // -f under systemd: our own NOTIFY_SOCKET
 };
 
 /// Runs the supervisor in this process until it is told to stop, gives up,
 /// or nothing is left to run; returns daemonize's exit status. The first
 /// start of every instance is confirmed on `report_fd` (the caller's pipe;
 /// -1 in foreground mode, where a failure is returned as an Error instead).
+/// With `ready.wait`, the caller is released only once every instance has
+/// reported ready; an instance exiting before that, or the timeout, stops
+/// them all and is reported as Stage::exited / Stage::not_ready.
 [[nodiscard]] Result<int> supervise(const SupervisePlan& plan, int report_fd);
 
 }  // namespace daemonize

@@ -8,8 +8,15 @@
 
 #include <cerrno>
 #include <climits>
+#include <ctime>
 
 namespace daemonize::sys {
+
+std::int64_t monotonic_ms() noexcept {
+    timespec ts{};
+    ::clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<std::int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
 
 Result<UniqueFd> open_cloexec(const std::string& path, int flags, mode_t mode) {
     int fd = retry_eintr([&] { return ::open(path.c_str(), flags | O_CLOEXEC, mode); });

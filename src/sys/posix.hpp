@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "../error.hpp"
@@ -29,6 +30,9 @@ namespace daemonize::sys {
 /// Make sure fds 0, 1 and 2 are open (on /dev/null if not), so that no file
 /// daemonize opens later can land on them and be mistaken for stdio.
 [[nodiscard]] Status ensure_stdio_open();
+
+/// CLOCK_MONOTONIC in milliseconds.
+[[nodiscard]] std::int64_t monotonic_ms() noexcept;
 
 /// pidfd_open(2): -1 with errno on failure. (glibc 2.36's <sys/pidfd.h>
 /// lacks extern "C", so these go through syscall(2).)

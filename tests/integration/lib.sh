@@ -1,12 +1,15 @@
 # Shared helpers for the integration tests (POSIX sh).
-# Each test: `. "$(dirname "$0")/lib.sh"`, then $DAEMONIZE, $SIGPREP, $dir.
+# Each test: `. "$(dirname "$0")/lib.sh"`, then $DAEMONIZE, $SIGPREP,
+# $NOTIFY_TOOL, $dir.
 # Processes to clean up go through `track PID` or pidfiles in $dir.
 
 DAEMONIZE=${1:?usage: $0 DAEMONIZE_BINARY SIGPREP_BINARY}
 SIGPREP=${2:-}
+NOTIFY_TOOL=${3:-}
 # meson passes paths relative to the build directory; tests cd elsewhere.
 case $DAEMONIZE in /*) ;; *) DAEMONIZE=$(pwd)/$DAEMONIZE ;; esac
 case $SIGPREP in /* | '') ;; *) SIGPREP=$(pwd)/$SIGPREP ;; esac
+case $NOTIFY_TOOL in /* | '') ;; *) NOTIFY_TOOL=$(pwd)/$NOTIFY_TOOL ;; esac
 dir=$(mktemp -d "${TMPDIR:-/tmp}/daemonize-test.XXXXXX")
 tracked=""
 
@@ -109,3 +112,9 @@ env_of() { { tr '\0' '\n' < "/proc/$1/environ"; } 2>/dev/null | sed -n "s/^$2=//
 # For wait_for (which re-runs a command, not a "$(...)" expanded once):
 lines_at_least() { [ "$(count_lines "$1" "$2")" -ge "$3" ]; }   # FILE PATTERN N
 children_count_is() { [ "$(children_of "$1" | wc -l)" -eq "$2" ]; }  # PID N
+
+# Seconds since the epoch with milliseconds, for lower bounds on waits.
+now_ms() { date +%s%3N; }
+
+# The fds of PID, sorted, on one line: "0 1 2".
+fds_of() { ls "/proc/$1/fd" | sort -n | tr '\n' ' ' | sed 's/ $//'; }
