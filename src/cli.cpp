@@ -24,6 +24,7 @@ constexpr const char* footer =
     "  daemonize -- python3 app.py\n"
     "  daemonize -p /run/app.pid -o /var/log/app.log -u app -- /usr/bin/app --port 80\n"
     "  daemonize -r -n 4 -p /run/web.pid -o /var/log/web.log -- ./worker\n"
+    "  daemonize -w -p /run/db.pid -- ./db && ./run-clients   # wait for READY=1\n"
     "  daemonize -f -- ./server          # foreground, e.g. a container's PID 1\n";
 
 // CLI11 2.1 cannot describe a prefix command in its usage line, and clutters
@@ -109,7 +110,7 @@ void add_options(CLI::App& app, Options& o, RawOptions& raw) {
         ->group(readiness);
     app.add_option("--ready-timeout", raw.ready_timeout, "Else stop it and exit 124 (default 60, 0: no limit)")
         ->type_name("SECS")->group(readiness);
-    app.add_option("--ready-fd", raw.ready_fd, "COMMAND writes a newline to fd N when ready (implies -w)")
+    app.add_option("--ready-fd", raw.ready_fd, "Ready = a newline on fd N (s6 style; implies -w)")
         ->type_name("N")->group(readiness);
 
     const char* control = "Control (with -p FILE, no COMMAND)";

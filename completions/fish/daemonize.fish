@@ -7,7 +7,8 @@ function __daemonize_command_index
     set -l tokens (commandline -opc)
     set -e tokens[1]
     set -l takes_value -c --chdir -m --umask -E --env -i --stdin -o --stdout -e --stderr -p --pidfile -u --user -g --group \
-        --restart -n --instances --max-restarts --restart-delay --success-exit --stop-timeout --child-pidfile --signal
+        --restart -n --instances --max-restarts --restart-delay --success-exit --stop-timeout --child-pidfile --signal \
+        --ready-timeout --ready-fd
     set -l skip 0
     set -l i 0
     for t in $tokens
@@ -58,6 +59,9 @@ complete -c daemonize -n $n -l restart-delay -x -d 'Backoff MIN[:MAX] seconds (d
 complete -c daemonize -n $n -l success-exit -x -d 'Exit codes that count as success'
 complete -c daemonize -n $n -l stop-timeout -x -d 'Seconds between SIGTERM and SIGKILL'
 complete -c daemonize -n $n -l child-pidfile -r -F -d 'Write the instance PID to FILE'
+complete -c daemonize -n $n -s w -l wait-ready -d 'Return once the command sends READY=1'
+complete -c daemonize -n $n -l ready-timeout -x -d 'Stop it and exit 124 if not ready (default 60)'
+complete -c daemonize -n $n -l ready-fd -x -d 'FD on which the command writes a newline when ready'
 complete -c daemonize -n $n -l status -d 'Is it running? (LSB exit codes)'
 complete -c daemonize -n $n -l stop -d 'Stop the daemon named by the pidfile'
 complete -c daemonize -n $n -l signal -x -a 'HUP INT QUIT KILL USR1 USR2 TERM CONT STOP WINCH' -d 'Send a signal'
