@@ -1,6 +1,7 @@
 // sd_notify and readiness-fd plumbing for the waiting side.
 #include "notify.hpp"
 
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -153,6 +154,13 @@ Status send(std::string_view address, std::string_view message) {
     });
     if (n < 0) return sys_error("notify " + std::string(address));
     return Ok{};
+}
+
+Result<sys::Pipe> make_ready_pipe() {
+    auto pipe = sys::make_pipe();
+    if (!pipe) return pipe;
+    if (::fcntl(pipe->read.get(), F_SETFL, O_NONBLOCK) == -1) return sys_error("set the readiness pipe non-blocking");
+    return pipe;
 }
 
 FdState read_ready_fd(int fd) {

@@ -83,6 +83,9 @@ private:
 /// Sends one datagram to a NOTIFY_SOCKET address ("/path" or "@abstract").
 [[nodiscard]] Status send(std::string_view address, std::string_view message);
 
+/// A --ready-fd pipe: close-on-exec, the read end non-blocking.
+[[nodiscard]] Result<sys::Pipe> make_ready_pipe();
+
 /// The reading end of a --ready-fd pipe.
 enum class FdState { pending, ready, closed };
 /// Reads what is available: a newline means ready; EOF before one means the

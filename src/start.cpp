@@ -1,7 +1,6 @@
 // start: SPEC.md section 3 steps 1-2 in the caller, then detach().
 #include "start.hpp"
 
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -127,9 +126,8 @@ Result<int> run_start(const Options& opts) {
         if (!socket) return std::move(socket).error();
         watch.socket = std::move(*socket);
         if (opts.ready.fd >= 0) {
-            auto pipe = sys::make_pipe();
+            auto pipe = notify::make_ready_pipe();
             if (!pipe) return std::move(pipe).error();
-            if (::fcntl(pipe->read.get(), F_SETFL, O_NONBLOCK) == -1) return sys_error("set the readiness pipe non-blocking");
             watch.fd = std::move(pipe->read);
             ready_write = std::move(pipe->write);
             plan.ready_src = ready_write.get();

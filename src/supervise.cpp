@@ -162,9 +162,8 @@ Result<pid_t> Supervisor::spawn(Instance& in) {
     if (!pipe) return std::move(pipe).error();
     sys::UniqueFd ready_write;
     if (plan_.ready.fd >= 0) {
-        auto ready = sys::make_pipe();
+        auto ready = notify::make_ready_pipe();
         if (!ready) return std::move(ready).error();
-        if (::fcntl(ready->read.get(), F_SETFL, O_NONBLOCK) == -1) return sys_error("set the readiness pipe non-blocking");
         in.ready_fd = std::move(ready->read);
         ready_write = std::move(ready->write);
     }

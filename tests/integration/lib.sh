@@ -118,3 +118,25 @@ now_ms() { date +%s%3N; }
 
 # The fds of PID, sorted, on one line: "0 1 2".
 fds_of() { ls "/proc/$1/fd" | sort -n | tr '\n' ' ' | sed 's/ $//'; }
+
+# outsider_is_ignored DAEMONIZE_ARGS... : starts daemonize with -w and
+# --ready-timeout 3 on a command that publishes its NOTIFY_SOCKET in ./addr;
+# a live process outside its tree sends READY=1 there, which must not count:
+# the caller must exit 124. Sets $outsider to that process's PID.
+outsider_is_ignored() {
+    rm -f addr
+    "$DAEMONIZE" "$@" -w --ready-timeout 3 -- sh -c 'echo "$NOTIFY_SOCKET" > addr; exec sleep 300' \
+        >"$dir/out" 2>"$dir/err" &
+    _caller=$!
+    track "$_caller"
+    wait_for 10 test -s addr
+    "$NOTIFY_TOOL" send "$(cat addr)" 'READY=1' 10 &
+    outsider=$!
+    track "$outsider"
+    set +e
+    wait "$_caller"
+    rc=$?
+    set -e
+    kill "$outsider" 2>/dev/null || true
+    assert_eq 124 "$rc" "daemonize $* -w: READY=1 from an unrelated live process"
+}

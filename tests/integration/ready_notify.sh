@@ -64,21 +64,8 @@ assert_contains "$dir/err" "SIGKILL" "escalation is reported"
 not_alive "$(cat stubborn)" || fail "the TERM-ignoring command survived"
 
 # A READY=1 from a process outside the command's tree is ignored.
-"$DAEMONIZE" $C -w --ready-timeout 3 -- sh -c 'echo "$NOTIFY_SOCKET" > addr; echo $$ > victim; exec sleep 300' \
-    >"$dir/out" 2>"$dir/err" &
-caller=$!
-track "$caller"
-wait_for 10 test -s addr
-"$NOTIFY_TOOL" send "$(cat addr)" 'READY=1' 10 &
-outsider=$!
-track "$outsider"
-set +e
-wait "$caller"
-rc=$?
-set -e
-assert_eq 124 "$rc" "a READY=1 from an unrelated live process"
+outsider_is_ignored $C
 assert_contains "$dir/err" "ignored a notification from PID $outsider" "warning"
-kill "$outsider" 2>/dev/null || true
 
 # MAINPID=: a command that forks its server and exits; the pidfile follows.
 run_daemonize $C -w -p fork.pid -- sh -c 'sleep 300 & echo $! > server; systemd-notify --ready --pid=$!; exit 0'
