@@ -140,3 +140,6 @@ outsider_is_ignored() {
     kill "$outsider" 2>/dev/null || true
     assert_eq 124 "$rc" "daemonize $* -w: READY=1 from an unrelated live process"
 }
+
+# For wait_for: PID runs the program NAME (e.g. after its shell exec'd it).
+comm_is() { [ "$(cat "/proc/$1/comm" 2>/dev/null)" = "$2" ]; }

@@ -19,7 +19,7 @@ assert_eq 0 "$rc" "exit status after READY=1 (stderr: $(cat "$dir/err"))"
 [ -e notified ] || fail "the caller returned before the command notified"
 [ $((end - start)) -ge 1000 ] || fail "the caller returned after $((end - start)) ms, before the 1 s sleep"
 pid=$(daemon_pid app.pid)
-assert_eq sleep "$(cat /proc/$pid/comm)" "the pidfile names the command"
+wait_for 10 comm_is "$pid" sleep  # the pidfile names the command
 # The socket is the caller's alone: the command holds no extra fd.
 assert_eq "0 1 2" "$(fds_of "$pid")" "fds of the command"
 case $(env_of "$pid" NOTIFY_SOCKET) in @?*) ;; *) fail "NOTIFY_SOCKET of the command: '$(env_of "$pid" NOTIFY_SOCKET)'" ;; esac

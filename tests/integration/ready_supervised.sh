@@ -26,6 +26,7 @@ assert_contains sup.log "all 3 instances ready" "log"
 [ "$(cut -d' ' -f2 inst0 inst1 inst2 | sort -u | wc -l)" -eq 3 ] || fail "instances share a NOTIFY_SOCKET"
 for p in $(children_of "$sup"); do
     track "$p"
+    wait_for 10 comm_is "$p" sleep
     assert_eq "0 1 2" "$(fds_of "$p")" "fds of instance $p"
 done
 
@@ -67,12 +68,15 @@ assert_contains outsider.log "ignored a notification from PID $outsider" "warnin
 
 # --ready-fd per instance, fresh on each run.
 run_daemonize $C --ready-fd 5 -n 2 -r -p fd.pid -o fd.log -- sh -c '
-    ls /proc/$$/fd | sort -n | tr "\n" " " > "fds$DAEMONIZE_INSTANCE"
     sleep 0.5; echo >&5; exec sleep 300'
 assert_eq 0 "$rc" "supervised --ready-fd (stderr: $(cat "$dir/err"))"
 sup=$(daemon_pid fd.pid)
-assert_eq "0 1 2 5" "$(sed 's/ *$//' fds0)" "fds of instance 0 (ls adds its own 3)"
-assert_eq "0 1 2 5" "$(sed 's/ *$//' fds1)" "fds of instance 1"
+for p in $(children_of "$sup"); do
+    track "$p"
+    wait_for 10 comm_is "$p" sleep  # the shell may still be finishing its echo
+    assert_eq "0 1 2 5" "$(fds_of "$p")" "fds of instance $p"
+done
+[ "$(children_of "$sup" | wc -l)" -eq 2 ] || fail "expected 2 instances"
 victim=$(children_of "$sup" | head -1)
 kill -9 "$victim"
 wait_for 20 lines_at_least fd.log "ready again" 1
