@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "capture.hpp"
 #include "identity.hpp"
 #include "sys/signals.hpp"
 
@@ -56,6 +57,8 @@ struct RawOptions {
     std::string signal;
     std::string restart, instances, max_restarts, restart_delay, success_exit, stop_timeout;
     std::string ready_timeout, ready_fd;
+    std::string timestamps, syslog_tag, log_max_size, log_keep;
+    bool syslog = false;
 };
 
 void add_options(CLI::App& app, Options& o, RawOptions& raw) {
@@ -105,6 +108,18 @@ void add_options(CLI::App& app, Options& o, RawOptions& raw) {
     app.add_option("--child-pidfile", sv.child_pidfile, "Write the instance's PID to FILE")
         ->type_name("FILE")->group(supervision);
 
+    const char* logging = "Logging (output through the supervisor; implies it)";
+    app.add_flag("--timestamps{iso}", raw.timestamps, "Prefix lines with the local time (=unix: epoch secs)")
+        ->group(logging);
+    app.add_flag("--log-prefix", o.log.prefix, "Prefix lines with the instance number: [i]")->group(logging);
+    app.add_option("--log-max-size", raw.log_max_size, "Rotate -o/-e files before they exceed SIZE")
+        ->type_name("SIZE")->group(logging);
+    app.add_option("--log-keep", raw.log_keep, "Rotated files kept: FILE.1 ... FILE.N (default 5)")
+        ->type_name("N")->group(logging);
+    app.add_flag("--syslog{}", raw.syslog_tag, "Lines to syslog, tag TAG (default: COMMAND's name)")
+        ->group(logging);
+    app.add_flag("--forward-hup", o.log.forward_hup, "SIGHUP reopens the logs; also forward it")->group(logging);
+
     const char* readiness = "Readiness";
     app.add_flag("-w,--wait-ready", o.ready.wait, "Return once COMMAND sends READY=1 to $NOTIFY_SOCKET")
         ->group(readiness);
@@ -153,8 +168,39 @@ Status finish_verb(Options& o, const RawOptions& raw) {
     if (o.verb == Verb::start) return Ok{};
     const char* name = o.verb == Verb::status ? "--status" : o.verb == Verb::stop ? "--stop" : "--signal";
     if (o.pidfile.empty()) return usage_error(std::string(name) + " needs --pidfile FILE");
-    if (o.supervise.active()) return usage_error(std::string(name) + " cannot be combined with -r, --restart, -n or -f");
+    if (o.supervise.active())
+        return usage_error(std::string(name) + " cannot be combined with -r, --restart, -n, -f or log options");
     if (o.ready.wait) return usage_error(std::string(name) + " cannot be combined with -w or --ready-fd");
+    return Ok{};
+}
+
+Status finish_log(LogOptions& log, const RawOptions& raw, const StdioOptions& stdio) {
+    if (raw.timestamps == "iso") {
+        log.timestamps = TimeFormat::iso;
+    } else if (raw.timestamps == "unix") {
+        log.timestamps = TimeFormat::unix_seconds;
+    } else if (!raw.timestamps.empty()) {
+        return usage_error("--timestamps: '" + raw.timestamps + "' is not a format (iso or unix)");
+    }
+    if (raw.syslog) {
+        log.syslog = true;
+        log.syslog_tag = raw.syslog_tag;
+        if (log.syslog_tag.find_first_of(" :[]\n") != std::string::npos)
+            return usage_error("--syslog: tag '" + log.syslog_tag + "' may not contain blanks, ':', '[' or ']'");
+    }
+    if (!raw.log_max_size.empty()) {
+        auto size = capture::parse_size(raw.log_max_size);
+        if (!size) return size.error();
+        log.max_size = *size;
+        if (stdio.out.empty() && stdio.err.empty()) return usage_error("--log-max-size needs -o or -e FILE");
+    }
+    if (!raw.log_keep.empty()) {
+        auto keep = parse_id(raw.log_keep);
+        if (!keep || *keep > 1000) return usage_error("--log-keep: '" + raw.log_keep + "' is not a number from 0 to 1000");
+        if (log.max_size == 0) return usage_error("--log-keep only applies with --log-max-size");
+        log.keep = static_cast<int>(*keep);
+    }
+    log.given = log.timestamps != TimeFormat::none || log.syslog || log.max_size > 0 || log.prefix || log.forward_hup;
     return Ok{};
 }
 
@@ -241,7 +287,17 @@ Status finish(Options& o, const RawOptions& raw) {
     if (raw.verbose > 0) o.verbosity = Verbosity::verbose;
     if (raw.quiet > 0) o.verbosity = Verbosity::quiet;
     if (auto ok = finish_ready(o.ready, raw); !ok) return ok;
-    if (auto ok = finish_supervise(o.supervise, raw, raw.stop || o.ready.wait); !ok) return ok;
+    if (auto ok = finish_log(o.log, raw, o.stdio); !ok) return ok;
+    // A log option makes daemonize resident (one instance, no restarts),
+    // and a resident daemonize with files takes the output through itself.
+    SuperviseOptions& sv = o.supervise;
+    sv.for_logging = o.log.given && !sv.foreground && !raw.restart_flag && raw.restart.empty() && raw.instances.empty();
+    if (auto ok = finish_supervise(sv, raw, raw.stop || o.ready.wait); !ok) return ok;
+    sv.capture = o.log.given || (sv.active() && (!o.stdio.out.empty() || !o.stdio.err.empty()));
+    for (const std::string* path : {&o.stdio.out, &o.stdio.err}) {
+        if (path->find("%i") != std::string::npos && !sv.capture)
+            return usage_error("'" + *path + "': %i (the instance number) needs -n, -r or -f");
+    }
     return finish_verb(o, raw);
 }
 
@@ -296,10 +352,12 @@ Result<Command> parse_cli(const std::vector<std::string>& args) {
     cmd.options.umask_given = app.count("--umask") > 0;
     for (const char* name : {"--chdir", "--stdin", "--stdout", "--stderr", "--pidfile", "--user", "--group",
                              "--restart", "--instances", "--max-restarts", "--restart-delay", "--success-exit",
-                             "--stop-timeout", "--child-pidfile", "--ready-timeout", "--ready-fd"}) {
+                             "--stop-timeout", "--child-pidfile", "--ready-timeout", "--ready-fd", "--log-max-size",
+                             "--log-keep"}) {
         if (app.count(name) > 0 && app.get_option(name)->as<std::string>().empty())
             return usage_error(std::string(name) + ": empty value");
     }
+    raw.syslog = app.count("--syslog") > 0;
     if (auto done = finish(cmd.options, raw); !done) return done.error();
     if (cmd.options.verb != Verb::start) {
         auto rest = app.remaining();

@@ -13,6 +13,22 @@ namespace {
 
 // Set once before any fork; read-only afterwards.
 Verbosity level = Verbosity::normal;
+// Set once by the supervisor before its event loop.
+EventWriter writer = nullptr;
+void* writer_ctx = nullptr;
+
+bool in_writer = false;  // a warning from inside the writer goes to fd 2
+
+void put(const char* buf, size_t len) {
+    if (writer != nullptr && !in_writer) {
+        in_writer = true;
+        writer(writer_ctx, std::string_view(buf, len));
+        in_writer = false;
+        return;
+    }
+    // Nothing sensible to do if stderr is gone.
+    [[maybe_unused]] auto w = ::write(STDERR_FILENO, buf, len);
+}
 
 void emit(const char* prefix, const char* fmt, va_list ap) {
     char buf[1024];
@@ -23,13 +39,16 @@ void emit(const char* prefix, const char* fmt, va_list ap) {
     size_t len = static_cast<size_t>(n) + static_cast<size_t>(m);
     if (len > sizeof buf - 2) len = sizeof buf - 2;
     buf[len++] = '\n';
-    // Nothing sensible to do if stderr is gone.
-    [[maybe_unused]] auto w = ::write(STDERR_FILENO, buf, len);
+    put(buf, len);
 }
 
 }  // namespace
 
 void set_verbosity(Verbosity v) noexcept { level = v; }
+void set_event_writer(EventWriter w, void* ctx) noexcept {
+    writer = w;
+    writer_ctx = ctx;
+}
 bool verbose_enabled() noexcept { return level == Verbosity::verbose; }
 
 void error(const char* fmt, ...) {
@@ -72,7 +91,7 @@ void event_v(const char* fmt, va_list ap) {
     if (m < 0) return;
     size_t len = std::min(static_cast<size_t>(n) + static_cast<size_t>(m), sizeof buf - 2);
     buf[len++] = '\n';
-    [[maybe_unused]] auto w = ::write(STDERR_FILENO, buf, len);
+    put(buf, len);
 }
 
 }  // namespace daemonize::log

@@ -1,6 +1,7 @@
 // What the user asked for, as plain data between parsing and acting.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -26,6 +27,22 @@ struct IdentityOptions {
     std::string group;  // "NAME" or "GID"; empty: the user's primary group
 };
 
+enum class TimeFormat { none, iso, unix_seconds };
+
+/// Log capture (the command's output through the supervisor).
+struct LogOptions {
+    TimeFormat timestamps = TimeFormat::none;
+    std::uint64_t max_size = 0;  // --log-max-size; 0: never rotate
+    int keep = 5;                // --log-keep
+    bool forward_hup = false;
+    bool syslog = false;
+    std::string syslog_tag;      // empty: the command's basename
+    bool prefix = false;         // --log-prefix: "[i] "
+    bool given = false;          // any of the above: daemonize stays resident
+
+    [[nodiscard]] bool prefixing() const noexcept { return timestamps != TimeFormat::none || prefix; }
+};
+
 /// SPEC.md section 6; `active` says whether daemonize stays resident.
 struct SuperviseOptions {
     bool foreground = false;
@@ -38,9 +55,11 @@ struct SuperviseOptions {
     std::vector<int> success_exit{0};
     Millis stop_timeout{10000};
     std::string child_pidfile;
+    bool for_logging = false;  // only a log option asked for a supervisor
+    bool capture = false;      // the instances' output goes through the supervisor
 
-    /// Restart, instances or foreground make daemonize a supervisor.
-    [[nodiscard]] bool active() const noexcept { return foreground || restart_given || instances_given; }
+    /// Restart, instances, foreground or log options make daemonize a supervisor.
+    [[nodiscard]] bool active() const noexcept { return foreground || restart_given || instances_given || for_logging; }
     /// Plain -f: a minimal init that exits with the command's status.
     [[nodiscard]] bool plain_init() const noexcept { return foreground && !restart_given && !instances_given; }
 };
@@ -63,6 +82,7 @@ struct Options {
     Verbosity verbosity = Verbosity::normal;
     SuperviseOptions supervise;
     ReadyOptions ready;
+    LogOptions log;
     Verb verb = Verb::start;
     int signal = 15;  // --signal (SIGTERM unless given); for --stop and --signal
     // Which of these were given explicitly (foreground mode keeps the

@@ -125,11 +125,14 @@ void take_terminal() noexcept {
     if (::isatty(STDIN_FILENO)) (void)::tcsetpgrp(STDIN_FILENO, ::getpgrp());
 }
 
-void exec_instance(const LaunchPlan& plan, char* const* envp, pid_t supervisor, int ready_src,
+void exec_instance(const LaunchPlan& plan, char* const* envp, pid_t supervisor, InstanceFds fds,
                    int report_fd) noexcept {
-    if (ready_src >= 0) {
+    // stdio first: the --ready-fd may land on the fd a log pipe is on now.
+    if (fds.out >= 0 && ::dup2(fds.out, STDOUT_FILENO) == -1) fail(report_fd, Stage::stdio, errno);
+    if (fds.err >= 0 && ::dup2(fds.err, STDERR_FILENO) == -1) fail(report_fd, Stage::stdio, errno);
+    if (fds.ready >= 0) {
         int unused = -1;
-        if (int err = install_fd(ready_src, plan.ready_fd, report_fd, unused)) fail(report_fd, Stage::ready_fd, err);
+        if (int err = install_fd(fds.ready, plan.ready_fd, report_fd, unused)) fail(report_fd, Stage::ready_fd, err);
     }
     // Its own group, so that stopping it can also stop whatever it spawned.
     if (::setpgid(0, 0) == -1) fail(report_fd, Stage::setsid, errno);

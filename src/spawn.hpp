@@ -72,10 +72,15 @@ struct Report {
 /// pidfile's (and `ready_src`), reset signals. Returns the failed step, if any.
 [[nodiscard]] std::optional<Report> prepare_process(const LaunchPlan& plan, int report_fd) noexcept;
 
-/// In a supervised instance: own process group, clean signal state,
-/// identity, SIGTERM when the supervisor dies, `ready_src` as fd
-/// plan.ready_fd (if >= 0), exec with `envp`.
-[[noreturn]] void exec_instance(const LaunchPlan& plan, char* const* envp, pid_t supervisor, int ready_src,
+/// The fds a supervised instance gets from its supervisor (-1: none).
+struct InstanceFds {
+    int out = -1, err = -1;  // log capture pipes, for its stdout and stderr
+    int ready = -1;          // --ready-fd pipe, for fd plan.ready_fd
+};
+
+/// In a supervised instance: `fds` in place, own process group, clean
+/// signal state, identity, SIGTERM when the supervisor dies, exec with `envp`.
+[[noreturn]] void exec_instance(const LaunchPlan& plan, char* const* envp, pid_t supervisor, InstanceFds fds,
                                 int report_fd) noexcept;
 
 /// Writes one Report; for the child side, async-signal-safe.

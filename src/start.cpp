@@ -156,7 +156,29 @@ Result<int> run_start(const Options& opts) {
         if (pid_lock) pidfile::remove(*pid_lock);
     };
 
-    auto stdio = open_stdio(opts.stdio, *cwd, foreground);
+    // With log capture the supervisor's own stderr is the -e (or -o) file,
+    // "%i" read as "supervisor"; each instance's files are opened here once
+    // so that errors show now, and by the supervisor for good.
+    const bool capture = opts.supervise.capture;
+    int instances = resolve_instances(opts.supervise.instances);
+    StdioOptions own = opts.stdio;
+    std::vector<std::string> instance_files;
+    if (capture) {
+        for (std::string* path : {&own.out, &own.err}) {
+            if (path->empty()) continue;
+            *path = make_absolute(*cwd, *path);
+            if (path->find("%i") == std::string::npos) continue;
+            for (int i = 0; i < instances; ++i) instance_files.push_back(capture::expand_instance(*path, std::to_string(i)));
+            *path = capture::expand_instance(*path, "supervisor");
+        }
+    }
+    auto stdio = open_stdio(own, *cwd, foreground);
+    if (stdio && !instance_files.empty()) {
+        if (auto ok = prepare_outputs(instance_files, opts.stdio.truncate, *stdio); !ok) {
+            remove_created(*stdio);
+            stdio = std::move(ok).error();
+        }
+    }
     if (!stdio) {
         // A pidfile we did not create and did not write is left as it was.
         if (pid_lock && pid_lock->created) cleanup_pidfile();
@@ -171,7 +193,23 @@ Result<int> run_start(const Options& opts) {
     plan.seal();
 
     sp.opts = opts.supervise;
-    sp.instances = resolve_instances(opts.supervise.instances);
+    sp.instances = instances;
+    if (capture) {
+        auto absolute = [&](const std::string& p) { return p.empty() ? p : make_absolute(*cwd, p); };
+        sp.capture = capture::Capture::Plan{opts.log, absolute(opts.stdio.out), absolute(opts.stdio.err),
+                                            opts.command.front(), instances};
+        sp.log_forward_hup = opts.log.forward_hup;
+        if (opts.log.syslog) {
+            // Say it here, on the caller's terminal, rather than only in a log.
+            std::string socket = capture::syslog_socket_path();
+            if (!capture::syslog_listening(socket)) {
+                const std::string& to = !opts.stdio.out.empty() ? opts.stdio.out : opts.stdio.err;
+                log::warn("syslog: nobody listens on %s (%s); output goes to %s", socket.c_str(), std::strerror(errno),
+                          to.empty() ? (foreground ? "standard output and error" : "/dev/null") : to.c_str());
+                sp.capture->syslog_warned = true;
+            }
+        }
+    }
     if (!opts.supervise.child_pidfile.empty()) sp.child_pidfile = make_absolute(*cwd, opts.supervise.child_pidfile);
     sp.log_events = !opts.supervise.plain_init() || log::verbose_enabled();
     plan.take_terminal = foreground && sp.instances == 1;

@@ -72,6 +72,14 @@ Result<StdioFiles> open_stdio(const StdioOptions& opts, const std::string& cwd, 
     return files;
 }
 
+Status prepare_outputs(const std::vector<std::string>& paths, bool truncate, StdioFiles& files) {
+    for (const auto& path : paths) {
+        auto fd = open_output(path, truncate, files.created);
+        if (!fd) return std::move(fd).error();
+    }
+    return Ok{};
+}
+
 void remove_created(StdioFiles& files) {
     for (const auto& path : files.created) ::unlink(path.c_str());
     files.created.clear();

@@ -23,6 +23,11 @@ struct StdioFiles {
 /// naming the same file as -o shares -o's open file.
 [[nodiscard]] Result<StdioFiles> open_stdio(const StdioOptions& opts, const std::string& cwd, bool keep_unset);
 
+/// Opens each of `paths` once (created, or truncated with --truncate), so
+/// that an error shows on the caller's terminal; created ones join `files`.
+/// For the per-instance log files that the supervisor opens itself.
+[[nodiscard]] Status prepare_outputs(const std::vector<std::string>& paths, bool truncate, StdioFiles& files);
+
 /// Unlinks the files that open_stdio created. Best effort.
 void remove_created(StdioFiles& files);
 

@@ -14,7 +14,10 @@
 #include <chrono>
 #include <cstring>
 #include <ctime>
+#include <algorithm>
 #include <functional>
+#include <memory>
+#include <tuple>
 #include <queue>
 #include <random>
 #include <unordered_map>
@@ -130,7 +133,10 @@ private:
     std::optional<int> startup_code_;  // our exit status after a failed start
     bool upstream_warned_ = false;
     std::vector<pollfd> pollfds_;
-    std::vector<std::pair<int, bool>> poll_owner_;  // (instance, is ready fd) per pollfds_[1..]
+    enum class Source { notify, ready_fd, log };
+    std::vector<std::pair<int, Source>> poll_owner_;  // (instance, what) per pollfds_[1..]
+    std::unique_ptr<capture::Capture> capture_;
+    std::vector<int> log_fds_;
 };
 
 void Supervisor::event(const char* fmt, ...) {
@@ -167,6 +173,9 @@ Result<pid_t> Supervisor::spawn(Instance& in) {
         in.ready_fd = std::move(ready->read);
         ready_write = std::move(ready->write);
     }
+    InstanceFds fds;
+    fds.ready = ready_write.get();
+    if (capture_) std::tie(fds.out, fds.err) = capture_->instance_fds(in.index);
     pid_t self = ::getpid();
     // vfork: no page tables to copy, and we resume exactly when the child
     // has exec'd or exited. The child only makes syscalls on prepared data
@@ -175,7 +184,7 @@ Result<pid_t> Supervisor::spawn(Instance& in) {
     if (pid == -1) return sys_error("vfork");
     if (pid == 0) {
         // Shared memory: touch nothing (the read end closes at exec anyway).
-        exec_instance(plan_.launch, in.envp.data(), self, ready_write.get(), pipe->write.get());
+        exec_instance(plan_.launch, in.envp.data(), self, fds, pipe->write.get());
     }
     pipe->write.reset();
     ready_write.reset();
@@ -184,6 +193,7 @@ Result<pid_t> Supervisor::spawn(Instance& in) {
     ::setpgid(pid, pid);  // also done by the child; whoever is first wins the race
     in.pid = pid;
     in.pgid = pid;
+    if (capture_) capture_->set_pid(in.index, pid);
     set_state(in, State::running);
     in.sent_signal = 0;
     in.started_ms = now_ms();
@@ -221,6 +231,7 @@ void Supervisor::schedule(Instance& in, std::int64_t at) {
 
 void Supervisor::on_exit(Instance& in, int status) {
     by_pid_.erase(in.pid);
+    if (capture_) capture_->drain_instance(in.index);
     ExitInfo info{WIFSIGNALED(status), WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status)};
     auto uptime = Millis{now_ms() - in.started_ms};
     bool failed = is_failure(info, plan_.opts.success_exit, in.sent_signal);
@@ -334,6 +345,9 @@ bool Supervisor::timer_live(const Timer& t) const {
 
 int Supervisor::poll_timeout_ms() {
     while (!timers_.empty() && !timer_live(timers_.top())) timers_.pop();
+    std::int64_t flush = capture_ ? capture_->next_flush_ms() : -1;
+    if (flush >= 0 && (timers_.empty() || flush < timers_.top().at_ms))
+        return static_cast<int>(std::clamp<std::int64_t>(flush - now_ms(), 0, 1 << 30));
     if (timers_.empty()) return -1;
     std::int64_t left = timers_.top().at_ms - now_ms();
     return left < 0 ? 0 : static_cast<int>(std::min<std::int64_t>(left, 1 << 30));
@@ -351,6 +365,8 @@ int Supervisor::finish() {
     for (const auto& in : instances_) {
         if (in.pgid > 0) ::kill(-in.pgid, SIGKILL);  // stragglers of its group; ESRCH is fine
     }
+    // Everything the instances wrote before they exited reaches the logs.
+    if (capture_) capture_->drain();
     if (!plan_.child_pidfile.empty()) ::unlink(plan_.child_pidfile.c_str());
     if (plan_.launch.pidfile_fd >= 0) pidfile::remove_path(plan_.launch.pidfile_fd, plan_.launch.pidfile_path);
     if (startup_code_) return *startup_code_;
@@ -378,15 +394,19 @@ std::vector<pollfd>& Supervisor::poll_set() {
     pollfds_.clear();
     poll_owner_.clear();
     pollfds_.push_back(pollfd{sigfd_.get(), POLLIN, 0});
+    for (int fd : log_fds_) {
+        pollfds_.push_back(pollfd{fd, POLLIN, 0});
+        poll_owner_.emplace_back(-1, Source::log);
+    }
     if (!plan_.ready.wait) return pollfds_;
     for (const auto& in : instances_) {
         if (in.socket) {
             pollfds_.push_back(pollfd{in.socket->fd(), POLLIN, 0});
-            poll_owner_.emplace_back(in.index, false);
+            poll_owner_.emplace_back(in.index, Source::notify);
         }
         if (in.ready_fd.valid()) {
             pollfds_.push_back(pollfd{in.ready_fd.get(), POLLIN, 0});
-            poll_owner_.emplace_back(in.index, true);
+            poll_owner_.emplace_back(in.index, Source::ready_fd);
         }
     }
     return pollfds_;
@@ -473,6 +493,13 @@ Result<int> Supervisor::run(int report_fd) {
 
     instances_.resize(static_cast<size_t>(plan_.instances));
     if (auto ok = setup_readiness(); !ok) return std::move(ok).error();
+    if (plan_.capture) {
+        capture_ = std::make_unique<capture::Capture>(*plan_.capture);
+        if (auto ok = capture_->start(); !ok) return std::move(ok).error();
+        capture_->poll_fds(log_fds_);
+        if (capture::FileSink* sink = capture_->event_sink())
+            log::set_event_writer([](void* ctx, std::string_view line) { static_cast<capture::FileSink*>(ctx)->write(line); }, sink);
+    }
     for (int i = 0; i < plan_.instances; ++i) {
         Instance& in = instances_[static_cast<size_t>(i)];
         in.index = i;
@@ -507,6 +534,7 @@ Result<int> Supervisor::run(int report_fd) {
             }
             if (plan_.launch.pidfile_fd >= 0 && report_fd < 0)
                 pidfile::remove_path(plan_.launch.pidfile_fd, plan_.launch.pidfile_path);
+            if (capture_) capture_->drain();
             return std::move(pid).error();
         }
     }
@@ -523,14 +551,19 @@ Result<int> Supervisor::run(int report_fd) {
         // Notifications before exits: a READY=1 sent just before an exit counts.
         for (size_t i = 1; n > 0 && i < fds.size(); ++i) {
             if (fds[i].revents == 0) continue;
-            auto [index, is_fd] = poll_owner_[i - 1];
+            auto [index, source] = poll_owner_[i - 1];
+            if (source == Source::log) {
+                capture_->on_readable(fds[i].fd, now_ms());
+                continue;
+            }
             Instance& in = instances_[static_cast<size_t>(index)];
-            if (is_fd) {
+            if (source == Source::ready_fd) {
                 read_ready_fd(in);
             } else {
                 read_notifications(in);
             }
         }
+        if (capture_) capture_->flush_due(now_ms());
         signalfd_siginfo si{};
         while (::read(sigfd_.get(), &si, sizeof si) == static_cast<ssize_t>(sizeof si)) {
             int sig = static_cast<int>(si.ssi_signo);
@@ -539,6 +572,10 @@ Result<int> Supervisor::run(int report_fd) {
             } else if (sig == SIGTERM || sig == SIGINT) {
                 event("received SIG%s: stopping", sys::signal_name(sig).c_str());
                 begin_stop(sig);
+            } else if (sig == SIGHUP && capture_) {
+                capture_->reopen();
+                event("received SIGHUP: log files reopened");
+                if (plan_.log_forward_hup) forward(sig);
             } else {
                 forward(sig);
             }

@@ -3,8 +3,10 @@
 
 #include <sys/types.h>
 
+#include <optional>
 #include <string>
 
+#include "capture.hpp"
 #include "options.hpp"
 #include "spawn.hpp"
 
@@ -19,6 +21,8 @@ struct SupervisePlan {
     ReadyOptions ready;
     uid_t command_uid = 0;       // for notification senders already gone
     std::string upstream_notify; // -f under systemd: our own NOTIFY_SOCKET
+    std::optional<capture::Capture::Plan> capture;  // output through the supervisor
+    bool log_forward_hup = false;  // with capture, SIGHUP reopens; also forward it?
 };
 
 /// Runs the supervisor in this process until it is told to stop, gives up,

@@ -1,8 +1,9 @@
 // Test helper for the sd_notify protocol, independent of daemonize's code.
-//   notify_tool listen FILE        bind an abstract datagram socket, write its
-//                                  address ("@name") to FILE.addr, then append
-//                                  each datagram to FILE, one per line, with
-//                                  newlines inside it shown as '|'
+//   notify_tool listen FILE [PATH] bind a datagram socket (abstract, or at
+//                                  PATH), write its address ("@name" or PATH)
+//                                  to FILE.addr, then append each datagram to
+//                                  FILE, one per line, with newlines inside it
+//                                  shown as '|'
 //   notify_tool send ADDR MSG [SECS]  send MSG ('|' means newline) from this
 //                                  process, then stay alive SECS seconds
 #include <sys/socket.h>
@@ -17,20 +18,25 @@
 
 namespace {
 
-int listen_on(const char* file) {
+int listen_on(const char* file, const char* path) {
     int fd = ::socket(AF_UNIX, SOCK_DGRAM, 0);
     sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
-    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(sa_family_t)) != 0) {
+    socklen_t len = sizeof(sa_family_t);  // autobind an abstract name
+    if (path != nullptr) {
+        std::strncpy(addr.sun_path, path, sizeof addr.sun_path - 1);
+        len = sizeof addr;
+    }
+    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), len) != 0) {
         std::perror("notify_tool: bind");
         return 1;
     }
-    socklen_t len = sizeof addr;
+    len = sizeof addr;
     ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    std::string name(addr.sun_path + 1, len - offsetof(sockaddr_un, sun_path) - 1);
+    std::string name = path != nullptr ? std::string(path) : "@" + std::string(addr.sun_path + 1, len - offsetof(sockaddr_un, sun_path) - 1);
     std::string tmp = std::string(file) + ".addr.tmp";
     FILE* a = std::fopen(tmp.c_str(), "w");
-    std::fprintf(a, "@%s\n", name.c_str());
+    std::fprintf(a, "%s\n", name.c_str());
     std::fclose(a);
     std::rename(tmp.c_str(), (std::string(file) + ".addr").c_str());
     char buf[8192];
@@ -68,8 +74,8 @@ int send_to(const char* address, const char* message, int hold) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc >= 3 && std::strcmp(argv[1], "listen") == 0) return listen_on(argv[2]);
+    if (argc >= 3 && std::strcmp(argv[1], "listen") == 0) return listen_on(argv[2], argc > 3 ? argv[3] : nullptr);
     if (argc >= 4 && std::strcmp(argv[1], "send") == 0) return send_to(argv[2], argv[3], argc > 4 ? std::atoi(argv[4]) : 0);
-    std::fprintf(stderr, "usage: notify_tool listen FILE | send ADDR MSG [SECS]\n");
+    std::fprintf(stderr, "usage: notify_tool listen FILE [PATH] | send ADDR MSG [SECS]\n");
     return 2;
 }

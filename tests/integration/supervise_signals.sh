@@ -5,8 +5,10 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 cd "$dir"
 
-# Each instance records the signals it receives.
-"$DAEMONIZE" -r -n 2 -p s.pid -o s.log -- sh -c '
+# Each instance records the signals it receives. (With -o the output goes
+# through the supervisor, for which SIGHUP means "reopen the logs": it is
+# forwarded as well only with --forward-hup; log_rotate tests the default.)
+"$DAEMONIZE" -r -n 2 --forward-hup -p s.pid -o s.log -- sh -c '
     for s in HUP USR1 USR2 QUIT WINCH; do trap "echo $s >> $0.\$DAEMONIZE_INSTANCE" $s; done
     echo ready > $0.ready.$DAEMONIZE_INSTANCE
     while :; do sleep 0.1; done' "$dir/got"
