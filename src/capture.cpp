@@ -100,8 +100,29 @@ Status FileSink::open() {
     struct stat st {};
     size_ = ::fstat(fd->get(), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
     fd_ = std::move(*fd);
+    splice_fd_.reset();
     install();
     return Ok{};
+}
+
+ssize_t FileSink::splice_from(int from, size_t max) {
+    if (path_.empty() || dropped_ > 0) return -1;
+    if (!splice_fd_.valid()) {
+        splice_fd_ = sys::UniqueFd{::open(path_.c_str(), O_WRONLY | O_CLOEXEC)};
+        if (!splice_fd_.valid()) return -1;
+    }
+    // The end of the file as it is now: others (our own events, a
+    // copytruncate) may have changed it.
+    struct stat st {};
+    if (::fstat(fd_.get(), &st) == -1) return -1;
+    loff_t at = st.st_size;
+    ssize_t n = ::splice(from, nullptr, splice_fd_.get(), &at, max, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+    if (n > 0) {
+        size_ = static_cast<std::uint64_t>(at);
+        return n;
+    }
+    if (n == 0 || errno == EAGAIN) return 0;
+    return -1;  // ENOSPC and friends: the write() path counts the loss
 }
 
 void FileSink::install() {
@@ -299,6 +320,14 @@ Status Capture::start() {
     for (auto& f : files_) {
         if (auto ok = f->open(); !ok) return ok;
     }
+    // Raw bytes into a file nobody else writes lines to (one stream, no
+    // rotation) need no framing: the kernel can move them pipe → file.
+    if (!plan_.log.prefixing() && !plan_.log.syslog && plan_.log.max_size == 0) {
+        for (auto& s : streams_) {
+            auto feeds = std::count_if(streams_.begin(), streams_.end(), [&](const auto& o) { return o->file == s->file; });
+            s->splice = feeds == 1 && !s->file->path().empty();
+        }
+    }
     if (plan_.log.syslog) {
         std::string tag = plan_.log.syslog_tag.empty() ? basename_of(plan_.command_name) : plan_.log.syslog_tag;
         syslog_ = std::make_unique<SyslogSink>(syslog_socket_path(), tag, streams_.front()->file,
@@ -369,6 +398,13 @@ void Capture::deliver(Stream& s, std::string_view text, bool whole) {
 void Capture::on_readable(int fd, std::int64_t now_ms) {
     Stream* s = stream_of(fd);
     if (s == nullptr) return;
+    if (s->splice && s->framer.held_since() < 0) {
+        for (int round = 0; round < 16; ++round) {
+            ssize_t n = s->file->splice_from(fd, static_cast<size_t>(pipe_size));
+            if (n == 0) return;
+            if (n < 0) break;  // this time through read() and write()
+        }
+    }
     // Read until the pipe is empty, a bounded number of times, so one busy
     // instance cannot starve the rest of the loop.
     for (int round = 0; round < 16; ++round) {

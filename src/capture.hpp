@@ -124,6 +124,11 @@ public:
     [[nodiscard]] int fd() const noexcept { return path_.empty() ? fixed_fd_ : fd_.get(); }
     /// Also keep this fd (the supervisor's stderr) on the current file.
     void mirror_on(int target) noexcept { mirror_ = target; }
+    /// Moves up to `max` bytes from pipe `from` to the end of the file
+    /// without copying them through user space (splice). Returns the bytes
+    /// moved, 0 if the pipe is empty, -1 if this cannot be done now (then
+    /// read and write() instead, which also accounts for errors).
+    [[nodiscard]] ssize_t splice_from(int from, size_t max);
 
 private:
     void rotate();
@@ -139,6 +144,7 @@ private:
     std::uint64_t dropped_ = 0;
     int drop_errno_ = 0;
     int mirror_ = -1;
+    sys::UniqueFd splice_fd_;  // the file without O_APPEND: splice(2) refuses that
 };
 
 /// Lines to the local syslog socket (RFC 3164 datagrams). Falls back to a
@@ -206,6 +212,7 @@ private:
         sys::UniqueFd read, write;
         Framer framer;
         FileSink* file = nullptr;  // with --syslog: the fallback
+        bool splice = false;       // raw bytes, the file's only writer: zero-copy
     };
     FileSink* sink_for(const std::string& path, int fixed_fd);
     void deliver(Stream& s, std::string_view text, bool whole);
