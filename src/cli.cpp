@@ -11,22 +11,18 @@ namespace daemonize {
 namespace {
 
 constexpr const char* description =
-    "Run COMMAND as a well-behaved daemon: detached from the terminal and session,\n"
-    "umask 022, in /, stdio on /dev/null or files, other fds closed, optionally\n"
-    "with a locked pidfile and another identity. Returns once COMMAND was exec'd.\n"
-    "With -r, -n or -f, daemonize stays as COMMAND's supervisor.\n";
+    "Run COMMAND as a daemon (new session, umask 022, in /, stdio on /dev/null or\n"
+    "files, other fds closed) and return once it was exec'd. With -r, -n, -f or a\n"
+    "log option, daemonize stays as COMMAND's supervisor.\n";
 
 constexpr const char* footer =
-    "Exit status: 0 started (and ready with -w), 1 already running, 124 not ready\n"
-    "in time, 125 daemonize failed, 126 COMMAND not executable, 127 COMMAND not\n"
-    "found; with -f alone, or if COMMAND exits before it is ready: COMMAND's.\n"
+    "Exit status: 0 started (and ready with -w), 1 already running, 124 not ready,\n"
+    "125 daemonize failed, 126/127 COMMAND not executable/found; or COMMAND's own.\n"
     "\n"
     "Examples:\n"
-    "  daemonize -- python3 app.py\n"
     "  daemonize -p /run/app.pid -o /var/log/app.log -u app -- /usr/bin/app --port 80\n"
-    "  daemonize -r -n 4 -p /run/web.pid -o /var/log/web.log -- ./worker\n"
-    "  daemonize -w -p /run/db.pid -- ./db && ./run-clients   # wait for READY=1\n"
-    "  daemonize -f -- ./server          # foreground, e.g. a container's PID 1\n";
+    "  daemonize -r -n 4 --timestamps -p /run/web.pid -o /var/log/web-%i.log -- ./worker\n"
+    "  daemonize -w -p /run/db.pid -- ./db && ./run-clients   # once db is ready\n";
 
 // CLI11 2.1 cannot describe a prefix command in its usage line, and clutters
 // options with "Excludes:" notes and groups with blank lines.
@@ -37,6 +33,13 @@ public:
     }
     std::string make_option_opts(const CLI::Option* opt) const override {
         return opt->get_type_size() == 0 ? std::string() : " " + opt->get_type_name();
+    }
+    // Flags with an optional value ("--syslog{}") read "--syslog[=TAG]".
+    std::string make_option_name(const CLI::Option* opt, bool is_positional) const override {
+        std::string name = CLI::Formatter::make_option_name(opt, is_positional);
+        auto brace = name.find('{');
+        if (brace == std::string::npos) return name;
+        return name.substr(0, brace) + (name.find("timestamps") != std::string::npos ? "[=FMT]" : "[=TAG]");
     }
     std::string make_group(std::string group, bool is_positional,
                            std::vector<const CLI::Option*> opts) const override {
@@ -62,7 +65,7 @@ struct RawOptions {
 };
 
 void add_options(CLI::App& app, Options& o, RawOptions& raw) {
-    const char* detach = "Detaching";
+    const char* detach = "Detaching and identity";
     app.add_option("-c,--chdir", o.chdir, "Working directory of COMMAND (default /)")
         ->type_name("DIR")->group(detach);
     app.add_option("-m,--umask", raw.umask, "File mode creation mask (default 022)")
@@ -80,7 +83,7 @@ void add_options(CLI::App& app, Options& o, RawOptions& raw) {
     app.add_flag("--truncate", o.stdio.truncate, "Truncate -o/-e files instead of appending")
         ->group(output);
 
-    const char* identity = "Pidfile and identity";
+    const char* identity = detach;
     app.add_option("-p,--pidfile", o.pidfile, "Write and lock a pidfile; refuse to start twice")
         ->type_name("FILE")->group(identity);
     app.add_option("-u,--user", o.identity.user, "Run as USER (name or uid), optionally :GROUP")

@@ -8,7 +8,7 @@ function __daemonize_command_index
     set -e tokens[1]
     set -l takes_value -c --chdir -m --umask -E --env -i --stdin -o --stdout -e --stderr -p --pidfile -u --user -g --group \
         --restart -n --instances --max-restarts --restart-delay --success-exit --stop-timeout --child-pidfile --signal \
-        --ready-timeout --ready-fd
+        --ready-timeout --ready-fd --log-max-size --log-keep
     set -l skip 0
     set -l i 0
     for t in $tokens
@@ -59,6 +59,12 @@ complete -c daemonize -n $n -l restart-delay -x -d 'Backoff MIN[:MAX] seconds (d
 complete -c daemonize -n $n -l success-exit -x -d 'Exit codes that count as success'
 complete -c daemonize -n $n -l stop-timeout -x -d 'Seconds between SIGTERM and SIGKILL'
 complete -c daemonize -n $n -l child-pidfile -r -F -d 'Write the instance PID to FILE'
+complete -c daemonize -n $n -l timestamps -d 'Prefix lines with the time (=iso or =unix)'
+complete -c daemonize -n $n -l log-prefix -d 'Prefix lines with the instance number'
+complete -c daemonize -n $n -l log-max-size -x -d 'Rotate log files before they exceed SIZE (10M)'
+complete -c daemonize -n $n -l log-keep -x -d 'Rotated files to keep (default 5)'
+complete -c daemonize -n $n -l syslog -f -d 'Send lines to syslog (=TAG)'
+complete -c daemonize -n $n -l forward-hup -d 'Forward SIGHUP too (it reopens the logs)'
 complete -c daemonize -n $n -s w -l wait-ready -d 'Return once the command sends READY=1'
 complete -c daemonize -n $n -l ready-timeout -x -d 'Stop it and exit 124 if not ready (default 60)'
 complete -c daemonize -n $n -l ready-fd -x -d 'FD on which the command writes a newline when ready'

@@ -222,3 +222,67 @@ TEST_CASE("cli: supervision option errors") {
     CHECK(idle.error().what.find("only applies when supervising") != std::string::npos);
     CHECK(parse({"-r", "--child-pidfile", "c.pid", "app"}));
 }
+
+TEST_CASE("cli: readiness options") {
+    auto r = parse({"-w", "--ready-timeout", "2.5", "srv"});
+    REQUIRE(r);
+    CHECK(r->options.ready.wait);
+    CHECK(r->options.ready.timeout == Millis{2500});
+    CHECK(r->options.ready.fd == -1);
+    CHECK(r->options.ready.timeout == Millis{2500});
+    auto fd = parse({"--ready-fd", "3", "srv"});
+    REQUIRE(fd);
+    CHECK(fd->options.ready.wait);  // implied
+    CHECK(fd->options.ready.fd == 3);
+    CHECK(parse({"-w", "srv"})->options.ready.timeout == Millis{60000});
+    CHECK(parse({"-w", "--ready-timeout", "0", "srv"})->options.ready.timeout == Millis{0});
+    CHECK(parse({"-w", "--stop-timeout", "1", "srv"}));  // how long the stop after a timeout waits
+    for (std::vector<std::string> bad : {std::vector<std::string>{"--ready-timeout", "5", "srv"},
+                                         {"--ready-fd", "2", "srv"}, {"--ready-fd", "x", "srv"},
+                                         {"-w", "--ready-timeout", "soon", "srv"}, {"-w", "-p", "x", "--status"}}) {
+        auto e = parse(bad);
+        REQUIRE_FALSE(e);
+        CHECK(e.error().code == ExitCode::failure);
+    }
+}
+
+TEST_CASE("cli: --timestamps and --syslog take a value only after '='") {
+    auto r = parse({"--timestamps", "--syslog", "python3", "app.py"});
+    REQUIRE(r);
+    CHECK(r->options.command == std::vector<std::string>{"python3", "app.py"});
+    CHECK(r->options.log.timestamps == TimeFormat::iso);
+    CHECK(r->options.log.syslog);
+    CHECK(r->options.log.syslog_tag.empty());
+    auto v = parse({"--timestamps=unix", "--syslog=web", "srv"});
+    REQUIRE(v);
+    CHECK(v->options.log.timestamps == TimeFormat::unix_seconds);
+    CHECK(v->options.log.syslog_tag == "web");
+    CHECK_FALSE(parse({"--timestamps=rfc", "srv"}));
+    CHECK_FALSE(parse({"--syslog=a b", "srv"}));
+}
+
+TEST_CASE("cli: a log option makes daemonize a supervisor that captures the output") {
+    auto r = parse({"--timestamps", "-o", "app.log", "srv"});
+    REQUIRE(r);
+    CHECK(r->options.supervise.active());
+    CHECK(r->options.supervise.for_logging);
+    CHECK(r->options.supervise.capture);
+    CHECK_FALSE(r->options.supervise.plain_init());
+    // Supervising with files: captured; without files or supervision: not.
+    CHECK(parse({"-r", "-o", "x.log", "srv"})->options.supervise.capture);
+    CHECK_FALSE(parse({"-r", "srv"})->options.supervise.capture);
+    CHECK_FALSE(parse({"-o", "x.log", "srv"})->options.supervise.capture);
+    CHECK_FALSE(parse({"-r", "--timestamps", "srv"})->options.supervise.for_logging);
+    auto rot = parse({"-r", "--log-max-size", "10M", "--log-keep", "2", "-o", "x.log", "srv"});
+    REQUIRE(rot);
+    CHECK(rot->options.log.max_size == 10ULL << 20);
+    CHECK(rot->options.log.keep == 2);
+    CHECK(parse({"-n", "2", "-o", "x-%i.log", "srv"}));
+    for (std::vector<std::string> bad : {std::vector<std::string>{"--log-max-size", "1M", "srv"},
+                                         {"--log-keep", "3", "-o", "x", "srv"},
+                                         {"-r", "--log-max-size", "1X", "-o", "x", "srv"},
+                                         {"-o", "x-%i.log", "srv"},
+                                         {"--log-prefix", "-p", "x.pid", "--status"}}) {
+        CHECK_FALSE(parse(bad));
+    }
+}
