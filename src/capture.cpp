@@ -351,20 +351,27 @@ Capture::Stream* Capture::stream_of(int fd) {
     return nullptr;
 }
 
+// Puts `prefix` before every line of `text` into out_; every line ends
+// with '\n' (a piece of a line gets one).
+void Capture::prefix_lines(std::string_view text, std::string_view prefix) {
+    out_.clear();
+    for (size_t start = 0; start < text.size();) {
+        size_t nl = text.find('\n', start);
+        size_t end = nl == std::string_view::npos ? text.size() : nl;
+        out_ += prefix;
+        out_.append(text.substr(start, end - start));
+        out_ += '\n';
+        start = end + 1;
+    }
+}
+
 void Capture::deliver(Stream& s, std::string_view text, bool whole) {
+    std::string tag = plan_.log.prefix ? "[" + std::to_string(s.instance) + "] " : std::string();
     if (syslog_) {
+        // Syslog stamps the time itself.
         std::string_view lines = text;
         if (plan_.log.prefix || !whole) {
-            out_.clear();
-            std::string tag = plan_.log.prefix ? "[" + std::to_string(s.instance) + "] " : std::string();
-            for (size_t start = 0; start < text.size();) {
-                size_t nl = text.find('\n', start);
-                size_t end = nl == std::string_view::npos ? text.size() : nl;
-                out_ += tag;
-                out_.append(text.substr(start, end - start));
-                out_ += '\n';
-                start = end + 1;
-            }
+            prefix_lines(text, tag);
             lines = out_;
         }
         syslog_->write(lines, s.severity, pids_[static_cast<size_t>(s.instance)], s.file);
@@ -381,17 +388,7 @@ void Capture::deliver(Stream& s, std::string_view text, bool whole) {
         stamp_ = format_stamp(plan_.log.timestamps, now);
         stamp_ms_ = ms;
     }
-    std::string prefix = stamp_;
-    if (plan_.log.prefix) prefix += "[" + std::to_string(s.instance) + "] ";
-    out_.clear();
-    for (size_t start = 0; start < text.size();) {
-        size_t nl = text.find('\n', start);
-        size_t end = nl == std::string_view::npos ? text.size() : nl;
-        out_ += prefix;
-        out_.append(text.substr(start, end - start));
-        out_ += '\n';
-        start = end + 1;
-    }
+    prefix_lines(text, stamp_ + tag);
     s.file->write(out_);
 }
 

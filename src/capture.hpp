@@ -216,6 +216,7 @@ private:
     };
     FileSink* sink_for(const std::string& path, int fixed_fd);
     void deliver(Stream& s, std::string_view text, bool whole);
+    void prefix_lines(std::string_view text, std::string_view prefix);
     Stream* stream_of(int fd);
     void drain(Stream& s);
 
