@@ -6,6 +6,14 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 cd "$dir"
 
+# Waits until the supervisor logging to FILE has given up and exited.
+supervisor_gave_up() {
+    wait_for 30 lines_at_least "$1" 'giving up' 1
+    _sup=$(sed -n 's/.*daemonize\[\([0-9]*\)\]: giving up.*/\1/p' "$1")
+    track "$_sup"
+    wait_for 30 not_alive "$_sup"
+}
+
 iso='^[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\.[0-9]\{3\}[+-][0-9]\{4\} '
 
 # Timestamps: every line has one, and they never go backwards.
@@ -41,7 +49,9 @@ cmp -s data bulk.log || fail "100 MB through the supervisor (-f) differ"
 rm bulk.log
 run_daemonize --restart no -p bulk.pid -o bulk.log -e events.log -- cat "$dir/data"
 assert_eq 0 "$rc" "detached supervisor start"
-sup=$(cat bulk.pid)
+# (It may be done, and its pidfile gone, before we look: ask its log.)
+wait_for 10 lines_at_least events.log 'instance 0 started' 1
+sup=$(sed -n '1s/.*daemonize\[\([0-9]*\)\].*/\1/p' events.log)
 track "$sup"
 wait_for 60 not_alive "$sup"
 cmp -s data bulk.log || fail "100 MB through a detached supervisor differ"
@@ -70,9 +80,8 @@ assert_eq 125 "$rc" "%i without supervision"
 # Nothing lost: the last words of every run, and of a stopped instance.
 run_daemonize -r --restart-delay 0 --max-restarts 3 -p crash.pid -o crash.log -- sh -c 'echo "run of $$"; printf "last words of $$"; exit 1'
 assert_eq 0 "$rc" "crash loop start"
-sup=$(cat crash.pid)
-track "$sup"
-wait_for 30 not_alive "$sup"
+# (It may give up, and remove its pidfile, before we could read it.)
+supervisor_gave_up crash.log
 # Byte for byte without --timestamps: each run's last words, then the next.
 assert_eq 4 "$(grep -o 'run of [0-9]*' crash.log | wc -l)" "every run's output"
 assert_eq 4 "$(grep -o 'last words of [0-9]*' crash.log | wc -l)" "every run's unterminated last words"
@@ -80,9 +89,7 @@ assert_eq 4 "$(grep -o 'last words of [0-9]*' crash.log | wc -l)" "every run's u
 # With a prefix, an exit ends the run's partial line: each on its own line,
 # before the exit is logged.
 run_daemonize -r --restart-delay 0 --max-restarts 2 --timestamps -p crash2.pid -o crash2.log -- sh -c 'printf "last words of $$"; exit 1'
-sup=$(cat crash2.pid)
-track "$sup"
-wait_for 30 not_alive "$sup"
+supervisor_gave_up crash2.log
 assert_eq 3 "$(count_lines crash2.log "${iso}last words of [0-9]*\$")" "partial last lines ended at exit"
 grep -A1 'last words' crash2.log | grep -q 'exited with status 1' || fail "last words logged after the exit: $(cat crash2.log)"
 run_daemonize -r -p stop.pid -o stop.log -- sh -c 'trap "echo got TERM; exit 0" TERM; echo started; while :; do sleep 0.05; done'
