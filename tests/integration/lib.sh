@@ -6,6 +6,8 @@
 DAEMONIZE=${1:?usage: $0 DAEMONIZE_BINARY SIGPREP_BINARY}
 SIGPREP=${2:-}
 NOTIFY_TOOL=${3:-}
+SOURCE_ROOT=${4:-$(cd "$(dirname "$0")/../.." && pwd)}
+BUILD_ROOT=${5:-}
 # meson passes paths relative to the build directory; tests cd elsewhere.
 case $DAEMONIZE in /*) ;; *) DAEMONIZE=$(pwd)/$DAEMONIZE ;; esac
 case $SIGPREP in /* | '') ;; *) SIGPREP=$(pwd)/$SIGPREP ;; esac
