@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -13,17 +14,26 @@
 namespace daemonize {
 namespace {
 
+// A log on a file system without a single free block would silently lose
+// everything the daemon writes: say so now, while the caller can see it.
+Result<sys::UniqueFd> check_space(sys::UniqueFd fd, const std::string& path) {
+    struct statvfs fs {};
+    if (::fstatvfs(fd.get(), &fs) == 0 && fs.f_blocks > 0 && fs.f_bfree == 0)
+        return sys_error("open " + path, ENOSPC);
+    return fd;
+}
+
 // Opens an output file, telling whether this call created it.
 Result<sys::UniqueFd> open_output(const std::string& path, bool truncate, std::vector<std::string>& created) {
     const int flags = O_WRONLY | O_APPEND | (truncate ? O_TRUNC : 0);
     for (;;) {
         int fd = sys::retry_eintr([&] { return ::open(path.c_str(), flags | O_CLOEXEC); });
-        if (fd >= 0) return sys::UniqueFd{fd};
+        if (fd >= 0) return check_space(sys::UniqueFd{fd}, path);
         if (errno != ENOENT) return sys_error("open " + path);
         fd = sys::retry_eintr([&] { return ::open(path.c_str(), flags | O_CREAT | O_EXCL | O_CLOEXEC, 0666); });
         if (fd >= 0) {
             created.push_back(path);
-            return sys::UniqueFd{fd};
+            return check_space(sys::UniqueFd{fd}, path);
         }
         if (errno != EEXIST) return sys_error("create " + path);
     }
