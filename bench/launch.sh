@@ -1,24 +1,40 @@
 #!/bin/sh
 # Launch latency: how long the caller waits until it gets its prompt back,
 # for `daemonize /bin/true` against the common alternatives, in one
-# hyperfine run. Usage: bench/launch.sh [DAEMONIZE_BINARY] (default build/daemonize)
-# Needs hyperfine (Debian package); bmc daemonize is measured when installed.
+# hyperfine run (-N, RUNS=300). Usage: bench/launch.sh [DAEMONIZE_BINARY]
+# Peers measured when installed: setsid -f, bmc daemonize, libslack daemon,
+# start-stop-daemon --background; plus a bare fork+setsid+exec reference.
 set -eu
+here=$(cd "$(dirname "$0")" && pwd)
 ours=$(readlink -f "${1:-build/daemonize}")
 runs=${RUNS:-300}
-out=$(mktemp)
-trap 'rm -f "$out"' EXIT
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+g++ -O2 -static -o "$work/forkexec" "$here/forkexec.cpp"
 
 set -- "$ours /bin/true" "setsid -f /bin/true"
-[ -x /usr/sbin/daemonize ] && set -- "$@" "/usr/sbin/daemonize /bin/true"
-[ -x /usr/bin/daemonize ] && [ "$(readlink -f /usr/bin/daemonize)" != "$ours" ] && set -- "$@" "/usr/bin/daemonize /bin/true"
+for bmc in /usr/sbin/daemonize /usr/bin/daemonize; do  # Debian's package "daemonize"
+    [ -x "$bmc" ] && [ "$(readlink -f "$bmc")" != "$ours" ] && set -- "$@" "$bmc /bin/true" && break
+done
+command -v daemon >/dev/null && set -- "$@" "daemon -- /bin/true"
+command -v start-stop-daemon >/dev/null &&
+    set -- "$@" "start-stop-daemon --start --background --pidfile /nonexistent --startas /bin/true"
+set -- "$@" "$work/forkexec"
 
-hyperfine -N --warmup 20 --runs "$runs" --export-json "$out" "$@" >/dev/null 2>&1
-# hyperfine's JSON has one key per line; pick command and median.
+hyperfine -N --warmup 20 --runs "$runs" --export-json "$work/out.json" "$@" >/dev/null 2>&1
+# hyperfine's JSON has one key per line; pick command and median. The ratio
+# is ours over the fastest peer (not counting the bare reference).
 awk -F'"' '
     /"command":/ { cmd = $4 }
     /"median":/ { split($3, v, /[:,]/); med[++n] = v[2] * 1000; name[n] = cmd }
     END {
-        printf "%-45s %10s %8s\n", "command", "median ms", "ratio"
-        for (i = 1; i <= n; i++) printf "%-45s %10.2f %8.2f\n", name[i], med[i], med[i] / med[1]
-    }' "$out"
+        best = 0
+        for (i = 2; i < n; i++) if (best == 0 || med[i] < best) best = med[i]
+        printf "%-64s %10s %8s\n", "command", "median ms", "vs ours"
+        for (i = 1; i <= n; i++) {
+            label = name[i]; sub(/^\/tmp\/[^ ]*\//, "", label)
+            if (i == n) label = label " (bare fork+setsid+exec, no checks)"
+            printf "%-64s %10.2f %8.2f\n", label, med[i], med[i] / med[1]
+        }
+        printf "ours / fastest peer: %.2f\n", med[1] / best
+    }' "$work/out.json"
