@@ -145,3 +145,25 @@ outsider_is_ignored() {
 
 # For wait_for: PID runs the program NAME (e.g. after its shell exec'd it).
 comm_is() { [ "$(cat "/proc/$1/comm" 2>/dev/null)" = "$2" ]; }
+
+# assert_waited START_MS END_MS MARKER WHAT: the caller, run between START_MS
+# and END_MS, returned only after the command created MARKER (after its 1 s
+# sleep): it waited for readiness rather than for the exec.
+assert_waited() {
+    [ -e "$3" ] || fail "$4: the caller returned before the command was ready"
+    [ $(($2 - $1)) -ge 1000 ] || fail "$4: the caller returned after $(($2 - $1)) ms, before the 1 s sleep"
+}
+
+# kill9_supervisor N PIDFILE: starts a supervisor of N sleeps on PIDFILE,
+# kills it with SIGKILL, and waits until all its instances are gone too
+# (they get SIGTERM through PR_SET_PDEATHSIG).
+kill9_supervisor() {
+    run_daemonize -r -n "$1" -p "$2" -- sleep 300
+    assert_eq 0 "$rc" "supervisor start (stderr: $(cat "$dir/err"))"
+    _sup=$(daemon_pid "$2")
+    wait_for 10 children_count_is "$_sup" "$1"
+    _kids=$(children_of "$_sup")
+    track $_kids
+    kill -9 "$_sup"
+    for _k in $_kids; do wait_for 10 not_alive "$_k"; done
+}

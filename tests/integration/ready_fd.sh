@@ -13,8 +13,7 @@ run_daemonize $C --ready-fd 5 -p app.pid -- \
     sh -c 'sleep 1; touch notified; echo >&5; exec sleep 300'
 end=$(now_ms)
 assert_eq 0 "$rc" "exit status after a newline on fd 5 (stderr: $(cat "$dir/err"))"
-[ -e notified ] || fail "the caller returned before the newline"
-[ $((end - start)) -ge 1000 ] || fail "the caller returned after $((end - start)) ms"
+assert_waited "$start" "$end" notified "--ready-fd"
 pid=$(daemon_pid app.pid)
 wait_for 10 comm_is "$pid" sleep  # the shell may still be finishing its echo
 assert_eq "0 1 2 5" "$(fds_of "$pid")" "fds of the command"

@@ -16,8 +16,7 @@ run_daemonize $C -w -p app.pid -o app.log -- \
     sh -c 'sleep 1; echo notifying; touch notified; systemd-notify --ready; exec sleep 300'
 end=$(now_ms)
 assert_eq 0 "$rc" "exit status after READY=1 (stderr: $(cat "$dir/err"))"
-[ -e notified ] || fail "the caller returned before the command notified"
-[ $((end - start)) -ge 1000 ] || fail "the caller returned after $((end - start)) ms, before the 1 s sleep"
+assert_waited "$start" "$end" notified "-w"
 pid=$(daemon_pid app.pid)
 wait_for 10 comm_is "$pid" sleep  # the pidfile names the command
 # The socket is the caller's alone: the command holds no extra fd.

@@ -32,13 +32,7 @@ assert_eq 1 "$(count_lines b.log 'instance 0 started')" "no restart after the st
 
 # kill -9 of the supervisor: its instances get SIGTERM (PR_SET_PDEATHSIG)
 # instead of running on unsupervised, and the pidfile can be taken over.
-"$DAEMONIZE" -r -n 2 -p k.pid -- sleep 300
-sup=$(daemon_pid k.pid)
-wait_for 10 children_count_is "$sup" 2
-kids=$(children_of "$sup")
-track $kids
-kill -9 "$sup"
-for k in $kids; do wait_for 10 not_alive "$k"; done
+kill9_supervisor 2 k.pid
 run_daemonize -p k.pid -- sleep 300
 assert_eq 0 "$rc" "start over the pidfile of a killed supervisor"
 echo ok
