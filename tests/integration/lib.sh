@@ -14,6 +14,7 @@ case $SIGPREP in /* | '') ;; *) SIGPREP=$(pwd)/$SIGPREP ;; esac
 case $NOTIFY_TOOL in /* | '') ;; *) NOTIFY_TOOL=$(pwd)/$NOTIFY_TOOL ;; esac
 dir=$(mktemp -d "${TMPDIR:-/tmp}/daemonize-test.XXXXXX")
 tracked=""
+mounts=""  # mount points in $dir that cleanup unmounts
 
 fail() {
     echo "FAIL: $*" >&2
@@ -29,6 +30,10 @@ cleanup() {
     done
     for p in $tracked; do
         kill -9 "$p" 2>/dev/null || true
+    done
+    # After the kills: a file still open there would make umount fail.
+    for m in $mounts; do
+        umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
     done
     rm -rf "$dir"
 }

@@ -5,7 +5,7 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 mkdir "$dir/small"
 mount -t tmpfs -o size=64k tmpfs "$dir/small" || fail "cannot mount a tmpfs (needs root)"
-trap 'umount "$dir/small" 2>/dev/null || true; cleanup' EXIT
+mounts="$dir/small"
 cd "$dir"
 
 run_daemonize -r -p full.pid -o small/app.log -- sh -c "

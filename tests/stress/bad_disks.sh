@@ -5,8 +5,9 @@ set -eu
 . "$(dirname "$0")/../integration/lib.sh"
 mkdir "$dir/full" "$dir/ro"
 mount -t tmpfs -o size=8k tmpfs "$dir/full" || fail "cannot mount a tmpfs (needs root)"
-mount -t tmpfs -o ro tmpfs "$dir/ro" || { umount "$dir/full"; fail "cannot mount a tmpfs"; }
-trap 'umount "$dir/full" "$dir/ro" 2>/dev/null || true; cleanup' EXIT
+mounts="$dir/full"
+mount -t tmpfs -o ro tmpfs "$dir/ro" || fail "cannot mount a read-only tmpfs"
+mounts="$mounts $dir/ro"
 cd "$dir"
 head -c 1M /dev/zero > full/ballast 2>/dev/null || true
 [ "$(df -k full | awk 'NR == 2 {print $4}')" -eq 0 ] || fail "the test could not fill the tmpfs"
