@@ -309,9 +309,10 @@ Status Capture::start() {
             if (!pipe) return std::move(pipe).error();
             if (::fcntl(pipe->read.get(), F_SETFL, O_NONBLOCK) == -1) return sys_error("set a log pipe non-blocking");
             (void)::fcntl(pipe->read.get(), F_SETPIPE_SZ, pipe_size);  // best effort
-            auto s = std::make_unique<Stream>(Stream{i, which == 0 ? 6 : 3, std::move(pipe->read),
-                                                     std::move(pipe->write), Framer(max_line),
-                                                     which == 0 ? out_sink : err_sink});
+            auto s = std::make_unique<Stream>(Stream{i, which == 0 ? 6 : 3,
+                                                     plan_.log.prefix ? "[" + index + "] " : std::string(),
+                                                     std::move(pipe->read), std::move(pipe->write),
+                                                     Framer(max_line), which == 0 ? out_sink : err_sink});
             (which == 0 ? out_w : err_w) = s->write.get();
             streams_.push_back(std::move(s));
         }
@@ -344,13 +345,6 @@ void Capture::poll_fds(std::vector<int>& fds) const {
 
 void Capture::set_pid(int instance, pid_t pid) { pids_[static_cast<size_t>(instance)] = pid; }
 
-Capture::Stream* Capture::stream_of(int fd) {
-    for (auto& s : streams_) {
-        if (s->read.get() == fd) return s.get();
-    }
-    return nullptr;
-}
-
 // Puts `prefix` before every line of `text` into out_; every line ends
 // with '\n' (a piece of a line gets one).
 void Capture::prefix_lines(std::string_view text, std::string_view prefix) {
@@ -366,12 +360,11 @@ void Capture::prefix_lines(std::string_view text, std::string_view prefix) {
 }
 
 void Capture::deliver(Stream& s, std::string_view text, bool whole) {
-    std::string tag = plan_.log.prefix ? "[" + std::to_string(s.instance) + "] " : std::string();
     if (syslog_) {
         // Syslog stamps the time itself.
         std::string_view lines = text;
-        if (plan_.log.prefix || !whole) {
-            prefix_lines(text, tag);
+        if (!s.tag.empty() || !whole) {
+            prefix_lines(text, s.tag);
             lines = out_;
         }
         syslog_->write(lines, s.severity, pids_[static_cast<size_t>(s.instance)], s.file);
@@ -388,16 +381,25 @@ void Capture::deliver(Stream& s, std::string_view text, bool whole) {
         stamp_ = format_stamp(plan_.log.timestamps, now);
         stamp_ms_ = ms;
     }
-    prefix_lines(text, stamp_ + tag);
+    prefix_lines(text, stamp_ + s.tag);
     s.file->write(out_);
 }
 
-void Capture::on_readable(int fd, std::int64_t now_ms) {
-    Stream* s = stream_of(fd);
-    if (s == nullptr) return;
-    if (s->splice && s->framer.held_since() < 0) {
+// One read of the stream's pipe, through its framer; the bytes read (0:
+// nothing there).
+size_t Capture::read_once(Stream& s, std::int64_t now_ms) {
+    ssize_t n = sys::retry_eintr([&] { return ::read(s.read.get(), buf_.data(), buf_.size()); });
+    if (n <= 0) return 0;
+    s.framer.feed(std::string_view(buf_.data(), static_cast<size_t>(n)), now_ms,
+                  [&](std::string_view text, bool whole) { deliver(s, text, whole); });
+    return static_cast<size_t>(n);
+}
+
+void Capture::on_readable(size_t stream, std::int64_t now_ms) {
+    Stream& s = *streams_[stream];
+    if (s.splice && s.framer.held_since() < 0) {
         for (int round = 0; round < 16; ++round) {
-            ssize_t n = s->file->splice_from(fd, static_cast<size_t>(pipe_size));
+            ssize_t n = s.file->splice_from(s.read.get(), static_cast<size_t>(pipe_size));
             if (n == 0) return;
             if (n < 0) break;  // this time through read() and write()
         }
@@ -405,11 +407,7 @@ void Capture::on_readable(int fd, std::int64_t now_ms) {
     // Read until the pipe is empty, a bounded number of times, so one busy
     // instance cannot starve the rest of the loop.
     for (int round = 0; round < 16; ++round) {
-        ssize_t n = sys::retry_eintr([&] { return ::read(fd, buf_.data(), buf_.size()); });
-        if (n <= 0) return;
-        s->framer.feed(std::string_view(buf_.data(), static_cast<size_t>(n)), now_ms,
-                       [&](std::string_view text, bool whole) { deliver(*s, text, whole); });
-        if (static_cast<size_t>(n) < buf_.size()) return;
+        if (read_once(s, now_ms) < buf_.size()) return;
     }
 }
 
@@ -436,13 +434,9 @@ void Capture::reopen() {
 }
 
 void Capture::drain(Stream& s) {
-    auto emit = [&](std::string_view text, bool whole) { deliver(s, text, whole); };
-    for (;;) {
-        ssize_t n = sys::retry_eintr([&] { return ::read(s.read.get(), buf_.data(), buf_.size()); });
-        if (n <= 0) break;
-        s.framer.feed(std::string_view(buf_.data(), static_cast<size_t>(n)), sys::monotonic_ms(), emit);
+    while (read_once(s, sys::monotonic_ms()) > 0) {
     }
-    s.framer.flush(emit);
+    s.framer.flush([&](std::string_view text, bool whole) { deliver(s, text, whole); });
 }
 
 void Capture::drain() {

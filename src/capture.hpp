@@ -186,10 +186,10 @@ public:
     [[nodiscard]] Status start();
     /// The write ends an instance's stdout and stderr go to.
     [[nodiscard]] std::pair<int, int> instance_fds(int instance) const;
-    /// The read ends to poll, with the stream each belongs to.
+    /// The read ends to poll; stream i reads the i-th.
     void poll_fds(std::vector<int>& fds) const;
-    /// Reads what is available on `fd` (a read end).
-    void on_readable(int fd, std::int64_t now_ms);
+    /// Reads what is available on stream `stream`'s pipe.
+    void on_readable(size_t stream, std::int64_t now_ms);
     /// The instance's current PID, for syslog.
     void set_pid(int instance, pid_t pid);
     /// The next time a held partial line must be flushed (-1: none).
@@ -208,7 +208,8 @@ public:
 private:
     struct Stream {
         int instance;
-        int severity;  // syslog: 6 info (stdout), 3 err (stderr)
+        int severity;     // syslog: 6 info (stdout), 3 err (stderr)
+        std::string tag;  // "[i] " with --log-prefix, else empty
         sys::UniqueFd read, write;
         Framer framer;
         FileSink* file = nullptr;  // with --syslog: the fallback
@@ -217,7 +218,7 @@ private:
     FileSink* sink_for(const std::string& path, int fixed_fd);
     void deliver(Stream& s, std::string_view text, bool whole);
     void prefix_lines(std::string_view text, std::string_view prefix);
-    Stream* stream_of(int fd);
+    size_t read_once(Stream& s, std::int64_t now_ms);
     void drain(Stream& s);
 
     Plan plan_;

@@ -5,15 +5,14 @@
 #include <unistd.h>
 
 #include <cstdlib>
-
 #include <cstring>
 #include <string_view>
 
 #include "detach.hpp"
-#include "ready.hpp"
 #include "identity.hpp"
 #include "log.hpp"
 #include "pidfile.hpp"
+#include "ready.hpp"
 #include "resolve.hpp"
 #include "stdio.hpp"
 #include "supervise.hpp"
@@ -161,12 +160,14 @@ Result<int> run_start(const Options& opts) {
     // so that errors show now, and by the supervisor for good.
     const bool capture = opts.supervise.capture;
     int instances = resolve_instances(opts.supervise.instances);
+    auto absolute = [&](const std::string& p) { return p.empty() ? p : make_absolute(*cwd, p); };
+    const std::string out_path = absolute(opts.stdio.out), err_path = absolute(opts.stdio.err);
     StdioOptions own = opts.stdio;
     std::vector<std::string> instance_files;
     if (capture) {
+        own.out = out_path;
+        own.err = err_path;
         for (std::string* path : {&own.out, &own.err}) {
-            if (path->empty()) continue;
-            *path = make_absolute(*cwd, *path);
             if (path->find("%i") == std::string::npos) continue;
             for (int i = 0; i < instances; ++i) instance_files.push_back(capture::expand_instance(*path, std::to_string(i)));
             *path = capture::expand_instance(*path, "supervisor");
@@ -195,9 +196,7 @@ Result<int> run_start(const Options& opts) {
     sp.opts = opts.supervise;
     sp.instances = instances;
     if (capture) {
-        auto absolute = [&](const std::string& p) { return p.empty() ? p : make_absolute(*cwd, p); };
-        sp.capture = capture::Capture::Plan{opts.log, absolute(opts.stdio.out), absolute(opts.stdio.err),
-                                            opts.command.front(), instances};
+        sp.capture = capture::Capture::Plan{opts.log, out_path, err_path, opts.command.front(), instances};
         sp.log_forward_hup = opts.log.forward_hup;
         if (opts.log.syslog) {
             // Say it here, on the caller's terminal, rather than only in a log.

@@ -110,6 +110,7 @@ private:
     void startup_done();
     void startup_failed(const Report& report);
     void relay_upstream(const std::string& message);
+    void release_caller();
     std::vector<pollfd>& poll_set();
     [[nodiscard]] int finish();
 
@@ -134,7 +135,7 @@ private:
     bool upstream_warned_ = false;
     std::vector<pollfd> pollfds_;
     enum class Source { notify, ready_fd, log };
-    std::vector<std::pair<int, Source>> poll_owner_;  // (instance, what) per pollfds_[1..]
+    std::vector<std::pair<int, Source>> poll_owner_;  // (instance, or log stream; what) per pollfds_[1..]
     std::unique_ptr<capture::Capture> capture_;
     std::vector<int> log_fds_;
 };
@@ -394,9 +395,9 @@ std::vector<pollfd>& Supervisor::poll_set() {
     pollfds_.clear();
     poll_owner_.clear();
     pollfds_.push_back(pollfd{sigfd_.get(), POLLIN, 0});
-    for (int fd : log_fds_) {
-        pollfds_.push_back(pollfd{fd, POLLIN, 0});
-        poll_owner_.emplace_back(-1, Source::log);
+    for (size_t stream = 0; stream < log_fds_.size(); ++stream) {
+        pollfds_.push_back(pollfd{log_fds_[stream], POLLIN, 0});
+        poll_owner_.emplace_back(static_cast<int>(stream), Source::log);
     }
     if (!plan_.ready.wait) return pollfds_;
     for (const auto& in : instances_) {
@@ -454,13 +455,18 @@ void Supervisor::mark_ready(Instance& in) {
     if (++ready_count_ == plan_.instances) startup_done();
 }
 
+// Closes the report pipe: EOF, the caller returns (0, unless a failure
+// was reported on it just before).
+void Supervisor::release_caller() {
+    if (report_fd_ < 0) return;
+    ::close(report_fd_);
+    report_fd_ = -1;
+}
+
 void Supervisor::startup_done() {
     startup_ = false;
     if (plan_.instances > 1) event("all %d instances ready", plan_.instances);
-    if (report_fd_ >= 0) {
-        ::close(report_fd_);  // EOF: the caller returns 0
-        report_fd_ = -1;
-    }
+    release_caller();
     if (!plan_.upstream_notify.empty()) relay_upstream("READY=1\nMAINPID=" + std::to_string(::getpid()));
 }
 
@@ -471,8 +477,7 @@ void Supervisor::startup_failed(const Report& report) {
     startup_code_ = static_cast<int>(e.code);
     if (report_fd_ >= 0) {
         send_report(report_fd_, report.stage, report.value);
-        ::close(report_fd_);
-        report_fd_ = -1;
+        release_caller();
     } else {
         log::error("%s", format_error(e).c_str());
     }
@@ -538,10 +543,7 @@ Result<int> Supervisor::run(int report_fd) {
             return std::move(pid).error();
         }
     }
-    if (!startup_ && report_fd_ >= 0) {
-        ::close(report_fd_);  // EOF: the caller returns 0
-        report_fd_ = -1;
-    }
+    if (!startup_) release_caller();
 
     while (anything_left()) {
         auto& fds = poll_set();
@@ -553,7 +555,7 @@ Result<int> Supervisor::run(int report_fd) {
             if (fds[i].revents == 0) continue;
             auto [index, source] = poll_owner_[i - 1];
             if (source == Source::log) {
-                capture_->on_readable(fds[i].fd, now_ms());
+                capture_->on_readable(static_cast<size_t>(index), now_ms());
                 continue;
             }
             Instance& in = instances_[static_cast<size_t>(index)];

@@ -2,15 +2,10 @@
 #include <doctest/doctest.h>
 
 #include "cli.hpp"
+#include "parse_words.hpp"
 
 using namespace daemonize;
 
-namespace {
-Result<Command> parse(std::vector<std::string> words) {
-    words.insert(words.begin(), "daemonize");
-    return parse_cli(words);
-}
-}  // namespace
 
 TEST_CASE("cli: defaults") {
     auto r = parse({"sleep", "10"});

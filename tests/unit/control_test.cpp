@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "cli.hpp"
+#include "parse_words.hpp"
 #include "control.hpp"
 
 using namespace daemonize;
@@ -22,12 +23,6 @@ TEST_CASE("status_line") {
     CHECK(control::status_line({PidState::invalid, 0, 0, {}}).find("not running (stale pidfile") == 0);
 }
 
-namespace {
-Result<Command> parse(std::vector<std::string> words) {
-    words.insert(words.begin(), "daemonize");
-    return parse_cli(words);
-}
-}  // namespace
 
 TEST_CASE("cli: verbs") {
     auto st = parse({"--status", "-p", "x.pid"});
