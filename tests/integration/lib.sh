@@ -21,14 +21,13 @@ fail() {
     exit 1
 }
 
-# Kills every tracked PID and every PID named by a pidfile in $dir.
+# Kills every tracked PID and every PID named by a pidfile anywhere in $dir.
 cleanup() {
-    for f in "$dir"/*.pid; do
-        [ -f "$f" ] || continue
+    for f in $(find "$dir" -name '*.pid' -type f 2>/dev/null); do
         p=$(cat "$f" 2>/dev/null || true)
         case $p in '' | *[!0-9]* | 0 | 1) ;; *) tracked="$tracked $p" ;; esac
     done
-    for p in $tracked; do
+    for p in $tracked $(cat "$dir/.tracked" 2>/dev/null); do
         kill -9 "$p" 2>/dev/null || true
     done
     # After the kills: a file still open there would make umount fail.
@@ -39,7 +38,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-track() { tracked="$tracked $*"; }
+# Also kept in a file: `pid=$(daemon_pid ...)` tracks from a subshell.
+track() {
+    tracked="$tracked $*"
+    echo "$*" >> "$dir/.tracked"
+}
 
 # Alive = exists and is not a zombie (PID 1 here never reaps orphans).
 is_alive() {
