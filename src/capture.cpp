@@ -90,39 +90,18 @@ std::string format_stamp(TimeFormat format, const timespec& when) {
 
 // ---- FileSink ----
 
-FileSink::FileSink(std::string path, int fd, std::uint64_t max_size, int keep)
-    : path_(std::move(path)), fixed_fd_(fd), max_size_(max_size), keep_(keep) {}
+FileSink::FileSink(std::string path, int fd, std::uint64_t max_size, int keep, const sys::fs::Actor& actor)
+    : path_(std::move(path)), fixed_fd_(fd), max_size_(max_size), keep_(keep), actor_(&actor) {}
 
 Status FileSink::open() {
     if (path_.empty()) return Ok{};
-    auto fd = sys::open_cloexec(path_, O_WRONLY | O_APPEND | O_CREAT, 0666);
-    if (!fd) return std::move(fd).error();
+    auto file = sys::fs::open_stream(path_, sys::fs::Access::append, *actor_);
+    if (!file) return std::move(file).error();
     struct stat st {};
-    size_ = ::fstat(fd->get(), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
-    fd_ = std::move(*fd);
-    splice_fd_.reset();
+    size_ = ::fstat(file->fd.get(), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
+    fd_ = std::move(file->fd);
     install();
     return Ok{};
-}
-
-ssize_t FileSink::splice_from(int from, size_t max) {
-    if (path_.empty() || dropped_ > 0) return -1;
-    if (!splice_fd_.valid()) {
-        splice_fd_ = sys::UniqueFd{::open(path_.c_str(), O_WRONLY | O_CLOEXEC)};
-        if (!splice_fd_.valid()) return -1;
-    }
-    // The end of the file as it is now: others (our own events, a
-    // copytruncate) may have changed it.
-    struct stat st {};
-    if (::fstat(fd_.get(), &st) == -1) return -1;
-    loff_t at = st.st_size;
-    ssize_t n = ::splice(from, nullptr, splice_fd_.get(), &at, max, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-    if (n > 0) {
-        size_ = static_cast<std::uint64_t>(at);
-        return n;
-    }
-    if (n == 0 || errno == EAGAIN) return 0;
-    return -1;  // ENOSPC and friends: the write() path counts the loss
 }
 
 void FileSink::install() {
@@ -131,21 +110,23 @@ void FileSink::install() {
 
 void FileSink::reopen() {
     if (path_.empty()) return;
+    // On failure fd_ stays on the old file: nothing is lost, nothing written
+    // where the service pointed.
     if (auto ok = open(); !ok) log::warn("cannot reopen %s: %s", path_.c_str(), format_error(ok.error()).c_str());
 }
 
 void FileSink::rotate() {
     // FILE.N-1 → FILE.N, ..., FILE → FILE.1; the oldest is replaced.
-    for (int n = keep_; n >= 1; --n) {
-        std::string from = n == 1 ? path_ : path_ + "." + std::to_string(n - 1);
-        std::string to = path_ + "." + std::to_string(n);
-        if (::rename(from.c_str(), to.c_str()) == -1 && errno != ENOENT)
-            log::warn("cannot rotate %s to %s: %s", from.c_str(), to.c_str(), std::strerror(errno));
+    if (keep_ == 0) {
+        if (fd_.valid() && ::ftruncate(fd_.get(), 0) == -1)
+            log::warn("cannot truncate %s: %s", path_.c_str(), std::strerror(errno));
+    } else if (auto ok = sys::fs::rotate(path_, keep_, *actor_); !ok) {
+        log::warn("%s", format_error(ok.error()).c_str());
     }
-    if (keep_ == 0 && fd_.valid()) (void)::ftruncate(fd_.get(), 0);
+    // Counted as new even if the reopen fails and the old file stays in use:
+    // the next attempt comes after max_size more bytes, not at every line.
     size_ = 0;
-    fd_.reset();
-    reopen();
+    if (keep_ > 0) reopen();
 }
 
 bool FileSink::write_raw(std::string_view data) {
@@ -282,7 +263,7 @@ FileSink* Capture::sink_for(const std::string& path, int fixed_fd) {
     for (auto& f : files_) {
         if (path.empty() ? (f->path().empty() && f->fd() == fixed_fd) : f->path() == path) return f.get();
     }
-    files_.push_back(std::make_unique<FileSink>(path, fixed_fd, plan_.log.max_size, plan_.log.keep));
+    files_.push_back(std::make_unique<FileSink>(path, fixed_fd, plan_.log.max_size, plan_.log.keep, plan_.actor));
     return files_.back().get();
 }
 
@@ -320,14 +301,6 @@ Status Capture::start() {
     }
     for (auto& f : files_) {
         if (auto ok = f->open(); !ok) return ok;
-    }
-    // Raw bytes into a file nobody else writes lines to (one stream, no
-    // rotation) need no framing: the kernel can move them pipe → file.
-    if (!plan_.log.prefixing() && !plan_.log.syslog && plan_.log.max_size == 0) {
-        for (auto& s : streams_) {
-            auto feeds = std::count_if(streams_.begin(), streams_.end(), [&](const auto& o) { return o->file == s->file; });
-            s->splice = feeds == 1 && !s->file->path().empty();
-        }
     }
     if (plan_.log.syslog) {
         std::string tag = plan_.log.syslog_tag.empty() ? basename_of(plan_.command_name) : plan_.log.syslog_tag;
@@ -397,13 +370,6 @@ size_t Capture::read_once(Stream& s, std::int64_t now_ms) {
 
 void Capture::on_readable(size_t stream, std::int64_t now_ms) {
     Stream& s = *streams_[stream];
-    if (s.splice && s.framer.held_since() < 0) {
-        for (int round = 0; round < 16; ++round) {
-            ssize_t n = s.file->splice_from(s.read.get(), static_cast<size_t>(pipe_size));
-            if (n == 0) return;
-            if (n < 0) break;  // this time through read() and write()
-        }
-    }
     // Read until the pipe is empty, a bounded number of times, so one busy
     // instance cannot starve the rest of the loop.
     for (int round = 0; round < 16; ++round) {

@@ -17,6 +17,7 @@
 #include "error.hpp"
 #include "options.hpp"
 #include "sys/fd.hpp"
+#include "sys/safe_fs.hpp"
 
 namespace daemonize::capture {
 
@@ -108,27 +109,28 @@ private:
 /// Whether a syslog daemon accepts datagrams there now (errno set if not).
 [[nodiscard]] bool syslog_listening(const std::string& path);
 
-/// Where lines end up: a file (rotated, reopened) or a fixed fd.
+/// Where lines end up: a file (rotated, reopened) or a fixed fd. Files are
+/// opened, created and rotated only through sys::fs (never following a link
+/// the service planted), and always appended to: concurrent writers and
+/// readers of one file never lose a byte.
 class FileSink {
 public:
     /// `path` empty: write to `fd` (not owned) as it is, never reopened.
-    FileSink(std::string path, int fd, std::uint64_t max_size, int keep);
+    /// `actor` (who the files are for) must outlive the sink.
+    FileSink(std::string path, int fd, std::uint64_t max_size, int keep, const sys::fs::Actor& actor);
     [[nodiscard]] Status open();
     /// Writes `data`; `whole` data ends at a line boundary. Rotates before
     /// the size would pass max_size, between lines. Never fails: what cannot
     /// be written is counted and reported once writing works again.
     void write(std::string_view data);
-    /// Closes and opens the path again (after an outside rotation).
+    /// Closes and opens the path again (after an outside rotation). If the
+    /// path cannot be opened (e.g. the service put a link there), the old
+    /// file is kept and a warning logged.
     void reopen();
     [[nodiscard]] const std::string& path() const noexcept { return path_; }
     [[nodiscard]] int fd() const noexcept { return path_.empty() ? fixed_fd_ : fd_.get(); }
     /// Also keep this fd (the supervisor's stderr) on the current file.
     void mirror_on(int target) noexcept { mirror_ = target; }
-    /// Moves up to `max` bytes from pipe `from` to the end of the file
-    /// without copying them through user space (splice). Returns the bytes
-    /// moved, 0 if the pipe is empty, -1 if this cannot be done now (then
-    /// read and write() instead, which also accounts for errors).
-    [[nodiscard]] ssize_t splice_from(int from, size_t max);
 
 private:
     void rotate();
@@ -141,10 +143,10 @@ private:
     std::uint64_t size_ = 0;
     std::uint64_t max_size_;
     int keep_;
+    const sys::fs::Actor* actor_;
     std::uint64_t dropped_ = 0;
     int drop_errno_ = 0;
     int mirror_ = -1;
-    sys::UniqueFd splice_fd_;  // the file without O_APPEND: splice(2) refuses that
 };
 
 /// Lines to the local syslog socket (RFC 3164 datagrams). Falls back to a
@@ -180,6 +182,7 @@ public:
         std::string command_name;        // for the syslog tag
         int instances = 1;
         bool syslog_warned = false;      // the caller said nobody listens
+        sys::fs::Actor actor;            // who the log files are for
     };
     explicit Capture(Plan plan);
     /// Opens the sinks and creates every instance's pipes.
@@ -213,7 +216,6 @@ private:
         sys::UniqueFd read, write;
         Framer framer;
         FileSink* file = nullptr;  // with --syslog: the fallback
-        bool splice = false;       // raw bytes, the file's only writer: zero-copy
     };
     FileSink* sink_for(const std::string& path, int fixed_fd);
     void deliver(Stream& s, std::string_view text, bool whole);

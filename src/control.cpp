@@ -14,6 +14,7 @@
 
 #include "log.hpp"
 #include "pidfile.hpp"
+#include "resolve.hpp"
 #include "sys/posix.hpp"
 #include "sys/signals.hpp"
 
@@ -50,15 +51,23 @@ bool wait_exit(int pidfd, long timeout_ms) {
 
 // Removes the pidfile if it still names `pid` and no start holds its lock.
 void remove_if_names(const std::string& path, pid_t pid) {
-    int fd = sys::retry_eintr([&] { return ::open(path.c_str(), O_RDWR | O_NOFOLLOW | O_CLOEXEC); });
-    if (fd == -1) return;
-    sys::UniqueFd file{fd};
+    const auto actor = sys::fs::Actor::current();
+    auto file = sys::fs::open_pidfile(path, false, actor);
+    if (!file) return;
+    int fd = file->fd.get();
     if (::flock(fd, LOCK_EX | LOCK_NB) == -1) return;
     char buf[32];
     ssize_t n = ::pread(fd, buf, sizeof buf, 0);
-    if (n <= 0) return;
+    if (n < 0) return;
     auto named = pidfile::parse_pid(std::string_view(buf, static_cast<size_t>(n)));
-    if (pid == 0 || (named && *named == pid)) pidfile::remove_path(fd, path);
+    if (pid == 0 || (named && *named == pid)) sys::fs::unlink_if(path, file->id, actor);
+}
+
+// The pidfile's absolute path (sys::fs resolves from "/").
+Result<std::string> pidfile_path(const Options& opts) {
+    auto cwd = sys::current_dir();
+    if (!cwd) return std::move(cwd).error();
+    return make_absolute(*cwd, opts.pidfile);
 }
 
 void remove_stale(const std::string& path, const Lookup& l) {
@@ -85,26 +94,26 @@ std::string status_line(const Lookup& l) {
     case PidState::stale: return "not running (stale pidfile, pid " + std::to_string(l.pid) + ")";
     case PidState::invalid: return "not running (stale pidfile with no valid PID)";
     case PidState::missing: return "not running";
-    case PidState::unreadable: return std::string("status unknown: ") + std::strerror(l.err);
+    case PidState::unreadable: return "status unknown: " + format_error(l.why);
     }
     return "status unknown";
 }
 
 Lookup look_up(const std::string& path) {
     Lookup l;
-    int fd = sys::retry_eintr([&] { return ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC); });
-    if (fd == -1) {
-        l.state = errno == ENOENT ? PidState::missing : PidState::unreadable;
-        l.err = errno;
+    auto file = sys::fs::open_pidfile(path, false, sys::fs::Actor::current());
+    if (!file) {
+        l.state = file.error().err == ENOENT ? PidState::missing : PidState::unreadable;
+        l.why = std::move(file).error();
         return l;
     }
-    sys::UniqueFd file{fd};
+    int fd = file->fd.get();
     struct stat st {};
     char buf[64];
     ssize_t n = ::fstat(fd, &st) == -1 ? -1 : sys::retry_eintr([&] { return ::pread(fd, buf, sizeof buf, 0); });
     if (n < 0) {
         l.state = PidState::unreadable;
-        l.err = errno;
+        l.why = sys_error("read pidfile " + path);
         return l;
     }
     l.written = st.st_mtim;
@@ -119,9 +128,14 @@ Lookup look_up(const std::string& path) {
 }
 
 Result<int> status(const Options& opts) {
-    Lookup l = look_up(opts.pidfile);
+    auto path = pidfile_path(opts);
+    if (!path) {
+        log::error("%s", format_error(path.error()).c_str());
+        return lsb_code(PidState::unreadable);
+    }
+    Lookup l = look_up(*path);
     if (l.state == PidState::unreadable) {
-        log::error("cannot read pidfile %s: %s", opts.pidfile.c_str(), std::strerror(l.err));
+        log::error("%s", format_error(l.why).c_str());
         return lsb_code(l.state);
     }
     std::string line = status_line(l) + "\n";
@@ -130,8 +144,10 @@ Result<int> status(const Options& opts) {
 }
 
 Result<int> send_signal(const Options& opts) {
-    Lookup l = look_up(opts.pidfile);
-    if (l.state == PidState::unreadable) return sys_error("read pidfile " + opts.pidfile, l.err);
+    auto path = pidfile_path(opts);
+    if (!path) return std::move(path).error();
+    Lookup l = look_up(*path);
+    if (l.state == PidState::unreadable) return l.why;
     auto pidfd = l.state == PidState::running ? pin(l) : std::nullopt;
     if (!pidfd) return not_running_error();
     if (sys::pidfd_send_signal(pidfd->get(), opts.signal) == -1) {
@@ -143,11 +159,13 @@ Result<int> send_signal(const Options& opts) {
 }
 
 Result<int> stop(const Options& opts) {
-    Lookup l = look_up(opts.pidfile);
-    if (l.state == PidState::unreadable) return sys_error("read pidfile " + opts.pidfile, l.err);
+    auto path = pidfile_path(opts);
+    if (!path) return std::move(path).error();
+    Lookup l = look_up(*path);
+    if (l.state == PidState::unreadable) return l.why;
     auto pidfd = l.state == PidState::running ? pin(l) : std::nullopt;
     if (!pidfd) {
-        if (l.state == PidState::stale || l.state == PidState::invalid) remove_stale(opts.pidfile, l);
+        if (l.state == PidState::stale || l.state == PidState::invalid) remove_stale(*path, l);
         return not_running_error();
     }
     if (sys::pidfd_send_signal(pidfd->get(), opts.signal) == -1) {
@@ -164,7 +182,7 @@ Result<int> stop(const Options& opts) {
             return Error{ExitCode::still_running, "PID " + std::to_string(l.pid) + " survived SIGKILL", 0};
     }
     log::verbose("PID %d stopped", l.pid);
-    remove_if_names(opts.pidfile, l.pid);
+    remove_if_names(*path, l.pid);
     return 0;
 }
 

@@ -17,7 +17,7 @@ enum class PidState { missing, unreadable, invalid, stale, running };
 struct Lookup {
     PidState state = PidState::missing;
     pid_t pid = 0;       // for stale and running
-    int err = 0;         // for unreadable
+    Error why;           // for unreadable: cannot be read, or breaks a pidfile rule
     timespec written{};  // the pidfile's mtime
 };
 
@@ -26,7 +26,8 @@ struct Lookup {
 /// The line --status prints ("running (pid N)", "not running", ...).
 [[nodiscard]] std::string status_line(const Lookup& l);
 
-/// Reads and judges the pidfile at `path` (O_NOFOLLOW).
+/// Reads and judges the pidfile at `path` (sys::fs::open_pidfile: never a
+/// link, a FIFO or a file others could have written).
 [[nodiscard]] Lookup look_up(const std::string& path);
 
 /// The verbs; each returns daemonize's exit status.

@@ -97,4 +97,15 @@ Result<std::optional<Identity>> resolve_identity(const IdentityOptions& opts) {
     return std::optional<Identity>{std::move(id)};
 }
 
+sys::fs::Actor file_actor(const std::optional<Identity>& id) {
+    sys::fs::Actor a = sys::fs::Actor::current();
+    if (id && id->set_user && id->switch_ids && id->uid != a.self) {
+        a.has_service = true;
+        a.service_uid = id->uid;
+        a.service_gid = id->gid;
+        a.service_groups = id->groups;
+    }
+    return a;
+}
+
 }  // namespace daemonize

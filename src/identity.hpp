@@ -11,6 +11,7 @@
 
 #include "error.hpp"
 #include "options.hpp"
+#include "sys/safe_fs.hpp"
 
 namespace daemonize {
 
@@ -32,5 +33,9 @@ struct Identity {
 /// Looks up users and groups now, so that "no such user" reaches the terminal.
 /// nullopt: no -u/-g given. Not being root is an error unless they name us.
 [[nodiscard]] Result<std::optional<Identity>> resolve_identity(const IdentityOptions& opts);
+
+/// Who files are opened for: this process, acting for the service when
+/// daemonize switches to another user (sys::fs says what that changes).
+[[nodiscard]] sys::fs::Actor file_actor(const std::optional<Identity>& id);
 
 }  // namespace daemonize

@@ -13,6 +13,7 @@
 #include "log.hpp"
 #include "pidfile.hpp"
 #include "sys/posix.hpp"
+#include "sys/proc.hpp"
 
 namespace daemonize::notify {
 
@@ -53,7 +54,7 @@ Lineage lineage(pid_t pid, pid_t ancestor) {
         for (int depth = 0; depth < 4096 && !broken; ++depth) {
             if (p == ancestor) return Lineage::descendant;
             if (p <= 1) return Lineage::stranger;
-            auto st = pidfile::read_proc_stat(p);
+            auto st = sys::read_proc_stat(p);
             if (!st) {
                 if (p == pid) return Lineage::gone;
                 broken = true;

@@ -12,6 +12,7 @@
 #include <sys/time.h>
 
 #include "sys/posix.hpp"
+#include "sys/proc.hpp"
 
 namespace daemonize::pidfile {
 namespace {
@@ -25,13 +26,6 @@ std::optional<std::string> read_small_file(int fd) {
     ssize_t n = sys::retry_eintr([&] { return ::pread(fd, buf, sizeof buf, 0); });
     if (n < 0) return std::nullopt;
     return std::string(buf, static_cast<size_t>(n));
-}
-
-std::optional<std::string> read_small_file(const std::string& path) {
-    // Only used for /proc/PID/stat, whose length is well under 1 KiB.
-    auto fd = sys::open_cloexec(path, O_RDONLY);
-    if (!fd) return std::nullopt;
-    return read_small_file(fd->get());
 }
 
 std::optional<time_t> boot_time() {
@@ -76,14 +70,6 @@ Status wait_for_lock(int fd, const std::string& path) {
     return sys_error("lock pidfile " + path, err);
 }
 
-// The file we locked may have been removed (a failed start unlinks it) or
-// replaced while we waited; then the lock means nothing.
-bool still_at_path(int fd, const std::string& path) {
-    struct stat by_fd {}, by_path {};
-    if (::fstat(fd, &by_fd) == -1 || ::lstat(path.c_str(), &by_path) == -1) return false;
-    return by_fd.st_dev == by_path.st_dev && by_fd.st_ino == by_path.st_ino;
-}
-
 std::optional<pid_t> live_pid_in(int fd) {
     struct stat st {};
     if (::fstat(fd, &st) == -1) return std::nullopt;
@@ -94,17 +80,10 @@ std::optional<pid_t> live_pid_in(int fd) {
     return std::nullopt;
 }
 
-Result<Locked> open_file(const std::string& path) {
-    for (;;) {
-        int fd = sys::retry_eintr([&] { return ::open(path.c_str(), O_RDWR | O_NOFOLLOW | O_CLOEXEC); });
-        if (fd >= 0) return Locked{sys::UniqueFd{fd}, path, false};
-        if (errno == ELOOP) return sys_error("pidfile " + path + " is a symbolic link; refusing to follow it", 0);
-        if (errno != ENOENT) return sys_error("open pidfile " + path);
-        fd = sys::retry_eintr(
-            [&] { return ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644); });
-        if (fd >= 0) return Locked{sys::UniqueFd{fd}, path, true};
-        if (errno != EEXIST) return sys_error("create pidfile " + path);
-    }
+Result<Locked> open_file(const std::string& path, const sys::fs::Actor& actor) {
+    auto file = sys::fs::open_pidfile(path, true, actor);
+    if (!file) return std::move(file).error();
+    return Locked{std::move(file->fd), path, file->created, file->id};
 }
 
 }  // namespace
@@ -117,38 +96,8 @@ std::optional<pid_t> parse_pid(std::string_view content) {
         if (c < '0' || c > '9') return std::nullopt;
         value = value * 10 + (c - '0');
     }
-    if (value < 2 || value > max_pid) return std::nullopt;
+    if (value < 2 || value > sys::max_pid) return std::nullopt;
     return static_cast<pid_t>(value);
-}
-
-std::optional<ProcStat> parse_proc_stat(std::string_view text) {
-    auto close = text.rfind(')');
-    if (close == std::string_view::npos || close + 2 >= text.size()) return std::nullopt;
-    std::string_view rest = text.substr(close + 2);  // "S 1 2 ..." starting at field 3
-    ProcStat st;
-    st.state = rest.front();
-    if (rest.size() < 3 || rest[1] != ' ') return std::nullopt;
-    long ppid = 0;
-    size_t at = 2;
-    for (; at < rest.size() && rest[at] >= '0' && rest[at] <= '9' && ppid <= max_pid; ++at) ppid = ppid * 10 + (rest[at] - '0');
-    if (at == 2 || ppid > max_pid) return std::nullopt;
-    st.ppid = static_cast<pid_t>(ppid);
-    // Field 22 is the 20th field after the state's field 3.
-    size_t pos = 0;
-    for (int field = 3; field < 22; ++field) {
-        pos = rest.find(' ', pos);
-        if (pos == std::string_view::npos) return std::nullopt;
-        ++pos;
-    }
-    unsigned long long ticks = 0;
-    bool any = false;
-    for (; pos < rest.size() && rest[pos] >= '0' && rest[pos] <= '9'; ++pos) {
-        ticks = ticks * 10 + static_cast<unsigned>(rest[pos] - '0');
-        any = true;
-    }
-    if (!any) return std::nullopt;
-    st.start_ticks = ticks;
-    return st;
 }
 
 bool started_no_later_than(unsigned long long start_ticks, long ticks_per_second, time_t boot_time,
@@ -161,14 +110,8 @@ bool started_no_later_than(unsigned long long start_ticks, long ticks_per_second
     return start <= limit;
 }
 
-std::optional<ProcStat> read_proc_stat(pid_t pid) {
-    auto text = read_small_file("/proc/" + std::to_string(pid) + "/stat");
-    if (!text) return std::nullopt;
-    return parse_proc_stat(*text);
-}
-
 bool is_alive(pid_t pid, const timespec& written) {
-    auto st = read_proc_stat(pid);
+    auto st = sys::read_proc_stat(pid);
     if (!st || st->state == 'Z' || st->state == 'X' || st->state == 'x') return false;
     auto boot = boot_time();
     // Without a boot time we cannot tell reuse apart; err on "alive".
@@ -176,9 +119,9 @@ bool is_alive(pid_t pid, const timespec& written) {
     return started_no_later_than(st->start_ticks, ::sysconf(_SC_CLK_TCK), *boot, written);
 }
 
-Result<Locked> acquire(const std::string& path) {
+Result<Locked> acquire(const std::string& path, const sys::fs::Actor& actor) {
     for (;;) {
-        auto file = open_file(path);
+        auto file = open_file(path, actor);
         if (!file) return file.error();
         int fd = file->fd.get();
         if (::flock(fd, LOCK_EX | LOCK_NB) == -1) {
@@ -189,18 +132,16 @@ Result<Locked> acquire(const std::string& path) {
                 return waited.error();
             }
         }
-        if (!still_at_path(fd, path)) continue;
+        // The file we locked may have been removed (a failed start unlinks
+        // it) or replaced while we waited; then the lock means nothing.
+        if (!sys::fs::names(path, file->id, actor)) continue;
         if (auto pid = live_pid_in(fd)) return already_running(*pid);
         return file;
     }
 }
 
-void remove_path(int fd, const std::string& path) {
-    if (fd >= 0 && still_at_path(fd, path)) ::unlink(path.c_str());
-}
-
-void remove(Locked& file) {
-    remove_path(file.fd.get(), file.path);
+void remove(Locked& file, const sys::fs::Actor& actor) {
+    if (file.fd.valid()) sys::fs::unlink_if(file.path, file.id, actor);
     file.fd.reset();
 }
 

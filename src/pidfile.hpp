@@ -10,26 +10,13 @@
 
 #include "error.hpp"
 #include "sys/fd.hpp"
+#include "sys/safe_fs.hpp"
 
 namespace daemonize::pidfile {
-
-/// The kernel's upper bound for pid_max on 64-bit Linux.
-inline constexpr long max_pid = 4194304;
 
 /// Decimal PID in 2..max_pid with an optional trailing newline; nothing else
 /// (no sign, blanks, leading zeros or junk): garbage is never signalled.
 [[nodiscard]] std::optional<pid_t> parse_pid(std::string_view content);
-
-/// The fields of /proc/PID/stat that liveness needs.
-struct ProcStat {
-    char state = '?';
-    pid_t ppid = 0;                      // field 4
-    unsigned long long start_ticks = 0;  // field 22: clock ticks after boot
-};
-/// Parses /proc/PID/stat text; the comm field may contain spaces and ')'.
-[[nodiscard]] std::optional<ProcStat> parse_proc_stat(std::string_view text);
-/// Reads and parses /proc/PID/stat; nullopt when the process is gone.
-[[nodiscard]] std::optional<ProcStat> read_proc_stat(pid_t pid);
 
 /// Whether a process that started `start_ticks` after boot (`boot_time`
 /// seconds since the epoch) could have written a file last modified at
@@ -41,21 +28,22 @@ struct ProcStat {
 /// the pidfile was written.
 [[nodiscard]] bool is_alive(pid_t pid, const timespec& written);
 
-/// A pidfile opened (O_NOFOLLOW) and flock'ed by this start.
+/// A pidfile opened (sys::fs::open_pidfile: checked, never a link) and
+/// flock'ed by this start.
 struct Locked {
     sys::UniqueFd fd;
     std::string path;      // absolute: removal may happen after chdir
     bool created = false;  // we made the file: a failed start removes it
+    sys::fs::FileId id;    // the file we locked; only it is ever unlinked
 };
 
 /// Opens and locks `path` (absolute). Fails with ExitCode::not_running_or_busy
-/// and "already running as PID N" when the file names a live process.
-[[nodiscard]] Result<Locked> acquire(const std::string& path);
+/// and "already running as PID N" when the file names a live process, and
+/// with ExitCode::failure when the file breaks a pidfile rule.
+[[nodiscard]] Result<Locked> acquire(const std::string& path, const sys::fs::Actor& actor);
 
 /// Unlinks the file if it is still the one we locked, then closes it. Best effort.
-void remove(Locked& file);
-/// Unlinks `path` if it is still the file open on `fd`. Best effort.
-void remove_path(int fd, const std::string& path);
+void remove(Locked& file, const sys::fs::Actor& actor);
 
 /// Replaces the content with "PID\n". Async-signal-safe (used after fork).
 /// Returns 0 or an errno value.

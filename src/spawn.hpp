@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "identity.hpp"
+#include "sys/safe_fs.hpp"
 
 namespace daemonize {
 
@@ -24,6 +25,7 @@ struct LaunchPlan {
     int in_fd = -1, out_fd = -1, err_fd = -1;  // -1: keep that stream
     int pidfile_fd = -1;  // -1: no pidfile
     std::string pidfile_path;
+    sys::fs::FileId pidfile_id;  // the locked file: the only one ever unlinked
     std::optional<Identity> identity;
     bool take_terminal = false;  // foreground: the instance gets the tty's foreground
     int ready_fd = -1;   // --ready-fd N: the command gets a pipe's write end as fd N

@@ -109,6 +109,7 @@ Result<int> run_start(const Options& opts) {
     auto identity = resolve_identity(opts.identity);
     if (!identity) return std::move(identity).error();
     plan.identity = std::move(*identity);
+    const sys::fs::Actor actor = file_actor(plan.identity);
 
     // Readiness (SPEC.md section 8). A supervisor opens its own socket and
     // pipes, one per instance; in the default mode the caller waits itself.
@@ -144,15 +145,16 @@ Result<int> run_start(const Options& opts) {
 
     std::optional<pidfile::Locked> pid_lock;
     if (!opts.pidfile.empty()) {
-        auto locked = pidfile::acquire(make_absolute(*cwd, opts.pidfile));
+        auto locked = pidfile::acquire(make_absolute(*cwd, opts.pidfile), actor);
         if (!locked) return std::move(locked).error();
         pid_lock = std::move(*locked);
         plan.pidfile_fd = pid_lock->fd.get();
         plan.pidfile_path = pid_lock->path;
+        plan.pidfile_id = pid_lock->id;
         log::verbose("pidfile %s locked", plan.pidfile_path.c_str());
     }
     auto cleanup_pidfile = [&] {
-        if (pid_lock) pidfile::remove(*pid_lock);
+        if (pid_lock) pidfile::remove(*pid_lock, actor);
     };
 
     // With log capture the supervisor's own stderr is the -e (or -o) file,
@@ -173,10 +175,10 @@ Result<int> run_start(const Options& opts) {
             *path = capture::expand_instance(*path, "supervisor");
         }
     }
-    auto stdio = open_stdio(own, *cwd, foreground);
+    auto stdio = open_stdio(own, *cwd, foreground, actor);
     if (stdio && !instance_files.empty()) {
-        if (auto ok = prepare_outputs(instance_files, opts.stdio.truncate, *stdio); !ok) {
-            remove_created(*stdio);
+        if (auto ok = prepare_outputs(instance_files, opts.stdio.truncate, *stdio, actor); !ok) {
+            remove_created(*stdio, actor);
             stdio = std::move(ok).error();
         }
     }
@@ -195,8 +197,9 @@ Result<int> run_start(const Options& opts) {
 
     sp.opts = opts.supervise;
     sp.instances = instances;
+    sp.files = actor;
     if (capture) {
-        sp.capture = capture::Capture::Plan{opts.log, out_path, err_path, opts.command.front(), instances};
+        sp.capture = capture::Capture::Plan{opts.log, out_path, err_path, opts.command.front(), instances, false, actor};
         sp.log_forward_hup = opts.log.forward_hup;
         if (opts.log.syslog) {
             // Say it here, on the caller's terminal, rather than only in a log.
@@ -227,7 +230,7 @@ Result<int> run_start(const Options& opts) {
         auto code = run_foreground(sp);
         if (!code) {
             cleanup_pidfile();
-            remove_created(*stdio);
+            remove_created(*stdio, actor);
         }
         return code;
     }
@@ -240,7 +243,7 @@ Result<int> run_start(const Options& opts) {
         // The daemon may have written the pidfile before failing. What a
         // command that ran wrote to its log files explains why it failed.
         cleanup_pidfile();
-        if (!daemon.error().command_ran) remove_created(*stdio);
+        if (!daemon.error().command_ran) remove_created(*stdio, actor);
         return std::move(daemon).error();
     }
     log::verbose("started %s as PID %d%s", plan.args.front().c_str(), *daemon,

@@ -23,20 +23,13 @@ Result<sys::UniqueFd> check_space(sys::UniqueFd fd, const std::string& path) {
     return fd;
 }
 
-// Opens an output file, telling whether this call created it.
-Result<sys::UniqueFd> open_output(const std::string& path, bool truncate, std::vector<std::string>& created) {
-    const int flags = O_WRONLY | O_APPEND | (truncate ? O_TRUNC : 0);
-    for (;;) {
-        int fd = sys::retry_eintr([&] { return ::open(path.c_str(), flags | O_CLOEXEC); });
-        if (fd >= 0) return check_space(sys::UniqueFd{fd}, path);
-        if (errno != ENOENT) return sys_error("open " + path);
-        fd = sys::retry_eintr([&] { return ::open(path.c_str(), flags | O_CREAT | O_EXCL | O_CLOEXEC, 0666); });
-        if (fd >= 0) {
-            created.push_back(path);
-            return check_space(sys::UniqueFd{fd}, path);
-        }
-        if (errno != EEXIST) return sys_error("create " + path);
-    }
+// Opens an output file, remembering it if this call created it.
+Result<sys::UniqueFd> open_output(const std::string& path, bool truncate, std::vector<StdioFiles::Created>& created,
+                                  const sys::fs::Actor& actor) {
+    auto file = sys::fs::open_stream(path, truncate ? sys::fs::Access::truncate : sys::fs::Access::append, actor);
+    if (!file) return std::move(file).error();
+    if (file->created) created.push_back({path, file->id});
+    return check_space(std::move(file->fd), path);
 }
 
 bool same_file(int a, int b) {
@@ -47,22 +40,29 @@ bool same_file(int a, int b) {
 
 Result<sys::UniqueFd> open_null() { return sys::open_cloexec("/dev/null", O_RDWR); }
 
+Result<sys::UniqueFd> open_input(const std::string& path, const sys::fs::Actor& actor) {
+    auto file = sys::fs::open_stream(path, sys::fs::Access::read, actor);
+    if (!file) return std::move(file).error();
+    return std::move(file->fd);
+}
+
 }  // namespace
 
-Result<StdioFiles> open_stdio(const StdioOptions& opts, const std::string& cwd, bool keep_unset) {
+Result<StdioFiles> open_stdio(const StdioOptions& opts, const std::string& cwd, bool keep_unset,
+                              const sys::fs::Actor& actor) {
     StdioFiles files;
-    auto fail = [&files](Error e) {
-        remove_created(files);
+    auto fail = [&](Error e) {
+        remove_created(files, actor);
         return e;
     };
 
     if (!opts.in.empty() || !keep_unset) {
-        auto in = opts.in.empty() ? open_null() : sys::open_cloexec(make_absolute(cwd, opts.in), O_RDONLY);
+        auto in = opts.in.empty() ? open_null() : open_input(make_absolute(cwd, opts.in), actor);
         if (!in) return fail(std::move(in).error());
         files.in = std::move(*in);
     }
     if (!opts.out.empty() || !keep_unset) {
-        auto out = opts.out.empty() ? open_null() : open_output(make_absolute(cwd, opts.out), opts.truncate, files.created);
+        auto out = opts.out.empty() ? open_null() : open_output(make_absolute(cwd, opts.out), opts.truncate, files.created, actor);
         if (!out) return fail(std::move(out).error());
         files.out = std::move(*out);
     }
@@ -70,7 +70,7 @@ Result<StdioFiles> open_stdio(const StdioOptions& opts, const std::string& cwd, 
     if (!opts.err.empty()) {
         std::string path = make_absolute(cwd, opts.err);
         if (opts.out.empty() || path != make_absolute(cwd, opts.out)) {
-            auto err = open_output(path, opts.truncate, files.created);
+            auto err = open_output(path, opts.truncate, files.created, actor);
             if (!err) return fail(std::move(err).error());
             files.err = std::move(*err);
             // Two open file descriptions of one file would have two offsets.
@@ -82,16 +82,17 @@ Result<StdioFiles> open_stdio(const StdioOptions& opts, const std::string& cwd, 
     return files;
 }
 
-Status prepare_outputs(const std::vector<std::string>& paths, bool truncate, StdioFiles& files) {
+Status prepare_outputs(const std::vector<std::string>& paths, bool truncate, StdioFiles& files,
+                       const sys::fs::Actor& actor) {
     for (const auto& path : paths) {
-        auto fd = open_output(path, truncate, files.created);
+        auto fd = open_output(path, truncate, files.created, actor);
         if (!fd) return std::move(fd).error();
     }
     return Ok{};
 }
 
-void remove_created(StdioFiles& files) {
-    for (const auto& path : files.created) ::unlink(path.c_str());
+void remove_created(StdioFiles& files, const sys::fs::Actor& actor) {
+    for (const auto& file : files.created) sys::fs::unlink_if(file.path, file.id, actor);
     files.created.clear();
 }
 

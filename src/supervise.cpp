@@ -30,6 +30,7 @@
 #include "policy.hpp"
 #include "ready.hpp"
 #include "sys/posix.hpp"
+#include "sys/proc.hpp"
 #include "sys/signals.hpp"
 
 namespace daemonize {
@@ -45,8 +46,8 @@ enum class State { running, backoff, stopped };
 struct Instance {
     int index = 0;
     State state = State::stopped;
-    pid_t pid = -1;
-    pid_t pgid = -1;       // last process group, for the final SIGKILL
+    pid_t pid = -1;        // while running: our child, not yet reaped
+    sys::UniqueFd pidfd;   // while running: every signal goes through it
     std::int64_t started_ms = 0;
     int streak = 0;        // consecutive quick failures
     int sent_signal = 0;   // last signal daemonize sent the current process
@@ -102,6 +103,8 @@ private:
     bool anything_left() const { return active_ > 0; }
     void set_state(Instance& in, State next);
     void write_child_pidfile(pid_t pid);
+    void signal(Instance& in, int sig);
+    void kill_leftovers();
     [[nodiscard]] bool timer_live(const Timer& t) const;
     Status setup_readiness();
     void read_notifications(Instance& in);
@@ -138,6 +141,7 @@ private:
     std::vector<std::pair<int, Source>> poll_owner_;  // (instance, or log stream; what) per pollfds_[1..]
     std::unique_ptr<capture::Capture> capture_;
     std::vector<int> log_fds_;
+    sys::fs::FileId child_pidfile_;  // the child pidfile we wrote last
 };
 
 void Supervisor::event(const char* fmt, ...) {
@@ -193,7 +197,8 @@ Result<pid_t> Supervisor::spawn(Instance& in) {
     ++in.runs;
     ::setpgid(pid, pid);  // also done by the child; whoever is first wins the race
     in.pid = pid;
-    in.pgid = pid;
+    // Our unreaped child: the PID cannot be reused, so this pidfd is it.
+    in.pidfd.reset(sys::pidfd_open(pid));
     if (capture_) capture_->set_pid(in.index, pid);
     set_state(in, State::running);
     in.sent_signal = 0;
@@ -218,11 +223,24 @@ Result<pid_t> Supervisor::spawn(Instance& in) {
 }
 
 void Supervisor::write_child_pidfile(pid_t pid) {
-    // Write then rename, so that a reader never sees a half-written file.
-    std::string tmp = plan_.child_pidfile + ".tmp";
-    auto fd = sys::open_cloexec(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0644);
-    if (!fd || pidfile::write_pid(fd->get(), pid) != 0 || ::rename(tmp.c_str(), plan_.child_pidfile.c_str()) == -1)
-        log::warn("cannot write child pidfile %s: %s", plan_.child_pidfile.c_str(), std::strerror(errno));
+    // A new file renamed into place: a reader never sees half of it, and
+    // whatever the service put at that name is replaced, not followed.
+    auto id = sys::fs::replace(plan_.child_pidfile, std::to_string(pid) + "\n", plan_.files);
+    if (!id) {
+        log::warn("cannot write child pidfile %s: %s", plan_.child_pidfile.c_str(), format_error(id.error()).c_str());
+        return;
+    }
+    child_pidfile_ = *id;
+}
+
+// Signals only an instance we know to be alive (running = not reaped yet),
+// through its pidfd; with SIGKILL its process group too, which cannot
+// belong to anyone else while its leader is unreaped.
+void Supervisor::signal(Instance& in, int sig) {
+    if (in.state != State::running) return;
+    bool sent = in.pidfd.valid() ? sys::pidfd_send_signal(in.pidfd.get(), sig) == 0 : ::kill(in.pid, sig) == 0;
+    if (sent) in.sent_signal = sig;
+    if (sig == SIGKILL) ::kill(-in.pid, SIGKILL);
 }
 
 void Supervisor::schedule(Instance& in, std::int64_t at) {
@@ -232,19 +250,21 @@ void Supervisor::schedule(Instance& in, std::int64_t at) {
 
 void Supervisor::on_exit(Instance& in, int status) {
     by_pid_.erase(in.pid);
+    in.pidfd.reset();
     if (capture_) capture_->drain_instance(in.index);
     ExitInfo info{WIFSIGNALED(status), WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status)};
     auto uptime = Millis{now_ms() - in.started_ms};
     bool failed = is_failure(info, plan_.opts.success_exit, in.sent_signal);
     in.last_exit = info;
     in.failed = failed;
+    pid_t pid = in.pid;
     in.pid = -1;
     set_state(in, State::stopped);
     if (info.signaled) {
-        event("instance %d (pid %d) killed by SIG%s after %.3f s", in.index, static_cast<int>(in.pgid),
+        event("instance %d (pid %d) killed by SIG%s after %.3f s", in.index, static_cast<int>(pid),
               sys::signal_name(info.value).c_str(), static_cast<double>(uptime.count()) / 1000);
     } else {
-        event("instance %d (pid %d) exited with status %d after %.3f s", in.index, static_cast<int>(in.pgid),
+        event("instance %d (pid %d) exited with status %d after %.3f s", in.index, static_cast<int>(pid),
               info.value, static_cast<double>(uptime.count()) / 1000);
     }
     if (in.ready_fd.valid()) in.ready_fd.reset();
@@ -283,10 +303,7 @@ void Supervisor::reap() {
 }
 
 void Supervisor::forward(int sig) {
-    for (auto& in : instances_) {
-        if (in.state != State::running) continue;
-        if (::kill(in.pid, sig) == 0) in.sent_signal = sig;
-    }
+    for (auto& in : instances_) signal(in, sig);
 }
 
 void Supervisor::begin_stop(int sig) {
@@ -319,9 +336,7 @@ void Supervisor::fire_timers() {
                 if (in.state != State::running) continue;
                 event("instance %d (pid %d) still running after %.3f s: SIGKILL", in.index, in.pid,
                       static_cast<double>(plan_.opts.stop_timeout.count()) / 1000);
-                in.sent_signal = SIGKILL;
-                ::kill(-in.pgid, SIGKILL);
-                ::kill(in.pid, SIGKILL);
+                signal(in, SIGKILL);
             }
             continue;
         }
@@ -359,17 +374,33 @@ void Supervisor::set_state(Instance& in, State next) {
     in.state = next;
 }
 
+// At exit, whatever still lives below the supervisor belongs to the service:
+// as a subreaper it inherits every orphan of its instances. Those are its
+// children until it reaps them, so their PIDs cannot be reused meanwhile;
+// killing one makes its own children ours, hence the rounds.
+void Supervisor::kill_leftovers() {
+    constexpr int max_rounds = 100;  // a fork bomb must not keep us here forever
+    const pid_t self = ::getpid();
+    for (int round = 0; round < max_rounds; ++round) {
+        auto left = sys::children_of(self);
+        if (left.empty()) return;
+        for (pid_t pid : left) {
+            sys::UniqueFd fd{sys::pidfd_open(pid)};
+            if (fd.valid()) (void)sys::pidfd_send_signal(fd.get(), SIGKILL);
+        }
+        for (pid_t pid : left) (void)sys::retry_eintr([&] { return ::waitpid(pid, nullptr, 0); });
+    }
+}
+
 // Cleans up and decides the exit status: 1 after giving up; a single
 // instance that is not restarted passes its status through (tini); else 0
 // after a stop request, or when the work ended: 0 if all succeeded, else 1.
 int Supervisor::finish() {
-    for (const auto& in : instances_) {
-        if (in.pgid > 0) ::kill(-in.pgid, SIGKILL);  // stragglers of its group; ESRCH is fine
-    }
+    kill_leftovers();
     // Everything the instances wrote before they exited reaches the logs.
     if (capture_) capture_->drain();
-    if (!plan_.child_pidfile.empty()) ::unlink(plan_.child_pidfile.c_str());
-    if (plan_.launch.pidfile_fd >= 0) pidfile::remove_path(plan_.launch.pidfile_fd, plan_.launch.pidfile_path);
+    if (!plan_.child_pidfile.empty()) sys::fs::unlink_if(plan_.child_pidfile, child_pidfile_, plan_.files);
+    if (plan_.launch.pidfile_fd >= 0) sys::fs::unlink_if(plan_.launch.pidfile_path, plan_.launch.pidfile_id, plan_.files);
     if (startup_code_) return *startup_code_;
     if (gave_up_) return 1;
     if (plan_.instances == 1 && plan_.opts.restart == RestartPolicy::no) return exit_code_of(instances_.front().last_exit);
@@ -538,7 +569,7 @@ Result<int> Supervisor::run(int report_fd) {
                 }
             }
             if (plan_.launch.pidfile_fd >= 0 && report_fd < 0)
-                pidfile::remove_path(plan_.launch.pidfile_fd, plan_.launch.pidfile_path);
+                sys::fs::unlink_if(plan_.launch.pidfile_path, plan_.launch.pidfile_id, plan_.files);
             if (capture_) capture_->drain();
             return std::move(pid).error();
         }

@@ -23,6 +23,7 @@ struct SupervisePlan {
     std::string upstream_notify; // -f under systemd: our own NOTIFY_SOCKET
     std::optional<capture::Capture::Plan> capture;  // output through the supervisor
     bool log_forward_hup = false;  // with capture, SIGHUP reopens; also forward it?
+    sys::fs::Actor files;          // who the child pidfile and logs are for
 };
 
 /// Runs the supervisor in this process until it is told to stop, gives up,

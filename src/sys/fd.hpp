@@ -9,7 +9,8 @@ namespace daemonize::sys {
 
 class UniqueFd {
 public:
-    explicit UniqueFd(int fd = -1) noexcept : fd_(fd) {}
+    UniqueFd() noexcept = default;
+    explicit UniqueFd(int fd) noexcept : fd_(fd) {}
     UniqueFd(UniqueFd&& o) noexcept : fd_(o.release()) {}
     UniqueFd& operator=(UniqueFd&& o) noexcept {
         reset(o.release());

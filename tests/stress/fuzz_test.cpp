@@ -1,19 +1,32 @@
 // Generated-input fuzzing of every parser that reads outside data: pidfiles,
 // /proc/PID/stat, sd_notify datagrams, sizes, the line framer, and the
-// command line. 10^6 inputs in all; run under ASan/UBSan by CI. (A
+// command line, and of pidfile paths through every kind of file. 10^6 inputs in all; run under ASan/UBSan by CI. (A
 // deterministic generator, so a failure reproduces; libFuzzer would need
 // clang, which the CI machine does not have.)
 #include <doctest/doctest.h>
 
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "capture.hpp"
 #include "cli.hpp"
+#include "control.hpp"
 #include "notify.hpp"
 #include "pidfile.hpp"
+#include "sys/proc.hpp"
+#include "sys/safe_fs.hpp"
 
 using namespace daemonize;
 
@@ -63,7 +76,7 @@ TEST_CASE("fuzz: parse_pid never accepts what it must refuse") {
         auto pid = pidfile::parse_pid(s);
         if (pid) {
             REQUIRE(*pid >= 2);
-            REQUIRE(*pid <= pidfile::max_pid);
+            REQUIRE(*pid <= sys::max_pid);
             REQUIRE(std::to_string(*pid) + "\n" == (s.back() == '\n' ? s : s + "\n"));
         }
     }
@@ -73,7 +86,7 @@ TEST_CASE("fuzz: parse_proc_stat") {
     Gen g(2);
     for (int i = 0; i < 200000; ++i) {
         std::string s = g.text(stat_pieces, 40);
-        auto st = pidfile::parse_proc_stat(s);
+        auto st = sys::parse_proc_stat(s);
         if (st) REQUIRE(st->ppid >= 0);
     }
 }
@@ -129,4 +142,123 @@ TEST_CASE("fuzz: command lines") {
         if (cmd && cmd->action == Action::run && cmd->options.verb == Verb::start) REQUIRE(!cmd->options.command.empty());
         if (!cmd) REQUIRE(!cmd.error().what.empty());
     }
+}
+
+namespace {
+
+// A directory holding one of every kind of file a pidfile path can name.
+struct Zoo {
+    std::string dir;
+    std::vector<std::string> names{"ok.pid", "empty.pid", "gw.pid", "ow.pid", "hl.pid", "hl2.pid", "fifo.pid",
+        "sock.pid", "dir.pid", "chr.pid", "link.pid", "dangling.pid", "loop.pid", "other.pid", "sub", "dirlink",
+        "missing.pid", "..", ".", "", "sub/inner.pid"};
+    Zoo() {
+        char tmpl[] = "/tmp/fuzz-pidfiles.XXXXXX";
+        REQUIRE(::mkdtemp(tmpl) != nullptr);
+        dir = tmpl;
+        REQUIRE(::chmod(dir.c_str(), 0755) == 0);
+        put("ok.pid", "12345\n", 0644);
+        put("empty.pid", "", 0644);
+        put("gw.pid", "12345\n", 0664);
+        put("ow.pid", "12345\n", 0646);
+        put("hl.pid", "12345\n", 0644);
+        REQUIRE(::link(at("hl.pid").c_str(), at("hl2.pid").c_str()) == 0);
+        REQUIRE(::mkfifo(at("fifo.pid").c_str(), 0644) == 0);
+        REQUIRE(::mkdir(at("dir.pid").c_str(), 0755) == 0);
+        REQUIRE(::mkdir(at("sub").c_str(), 0755) == 0);
+        put("sub/inner.pid", "12345\n", 0644);
+        REQUIRE(::symlink("ok.pid", at("link.pid").c_str()) == 0);
+        REQUIRE(::symlink("nowhere", at("dangling.pid").c_str()) == 0);
+        REQUIRE(::symlink("loop.pid", at("loop.pid").c_str()) == 0);
+        REQUIRE(::symlink("sub", at("dirlink").c_str()) == 0);
+        sockaddr_un addr{};
+        addr.sun_family = AF_UNIX;
+        std::string sock = at("sock.pid");
+        REQUIRE(sock.size() < sizeof addr.sun_path);
+        std::memcpy(addr.sun_path, sock.c_str(), sock.size());
+        socket_ = ::socket(AF_UNIX, SOCK_STREAM, 0);
+        REQUIRE(::bind(socket_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+        if (::geteuid() == 0) {
+            REQUIRE(::mknod(at("chr.pid").c_str(), S_IFCHR | 0644, ::makedev(1, 3)) == 0);
+            put("other.pid", "12345\n", 0644);
+            REQUIRE(::chown(at("other.pid").c_str(), 65534, 65534) == 0);
+        }
+        snapshot_ = snapshot();
+    }
+    ~Zoo() {
+        ::close(socket_);
+        std::string rm = "rm -rf " + dir;
+        CHECK(std::system(rm.c_str()) == 0);
+    }
+    std::string at(const std::string& name) const { return dir + "/" + name; }
+    void put(const std::string& name, const std::string& text, mode_t mode) const {
+        int fd = ::open(at(name).c_str(), O_WRONLY | O_CREAT | O_EXCL, mode);
+        REQUIRE(fd >= 0);
+        REQUIRE(::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()));
+        REQUIRE(::fchmod(fd, mode) == 0);
+        ::close(fd);
+    }
+    // Every entry's type, size, mode and link count.
+    std::string snapshot() const {
+        std::string all;
+        for (const auto& name : names) {
+            struct stat st {};
+            if (::lstat(at(name).c_str(), &st) == -1) continue;
+            all += name + ":" + std::to_string(st.st_mode) + ":" + std::to_string(st.st_nlink) + ":" +
+                   (S_ISDIR(st.st_mode) ? "" : std::to_string(st.st_size)) + ";";
+        }
+        return all;
+    }
+    std::string snapshot_;
+    int socket_ = -1;
+};
+
+// What the pidfile rules accept, by looking at the opened file.
+void check_accepted(int fd) {
+    struct stat st {};
+    REQUIRE(::fstat(fd, &st) == 0);
+    REQUIRE(S_ISREG(st.st_mode));
+    REQUIRE(st.st_nlink == 1);
+    REQUIRE((st.st_mode & (S_IWGRP | S_IWOTH)) == 0);
+    REQUIRE((st.st_uid == 0 || st.st_uid == ::geteuid()));
+}
+
+}  // namespace
+
+// Paths made of every kind of file (FIFOs, sockets, devices, links, hard
+// links, directories, foreign and group-writable files): no verb ever
+// hangs, accepts what the pidfile rules refuse, or changes the zoo.
+TEST_CASE("fuzz: pidfile paths of every file type") {
+    Zoo zoo;
+    Gen g(7);
+    const auto actor = sys::fs::Actor::current();
+    for (int i = 0; i < 20000; ++i) {
+        std::string path = zoo.dir;
+        size_t n = 1 + g.below(3);
+        for (size_t k = 0; k < n; ++k) path += "/" + zoo.names[g.below(static_cast<std::uint32_t>(zoo.names.size()))];
+        auto read = sys::fs::open_pidfile(path, false, actor);
+        if (read) check_accepted(read->fd.get());
+        auto looked = control::look_up(path);
+        REQUIRE((looked.state == control::PidState::missing) == (!read && read.error().err == ENOENT));
+        auto locked = pidfile::acquire(path, actor);
+        if (locked) {
+            check_accepted(locked->fd.get());
+            if (locked->created) pidfile::remove(*locked, actor);
+        }
+        REQUIRE(zoo.snapshot() == zoo.snapshot_);
+    }
+    // The named cases, once each.
+    for (const char* refused : {"gw.pid", "ow.pid", "hl.pid", "fifo.pid", "sock.pid", "dir.pid", "link.pid",
+                                "dangling.pid", "loop.pid"}) {
+        CAPTURE(refused);
+        CHECK_FALSE(sys::fs::open_pidfile(zoo.at(refused), true, actor));
+        CHECK(control::look_up(zoo.at(refused)).state == control::PidState::unreadable);
+    }
+    if (::geteuid() == 0) {
+        CHECK_FALSE(sys::fs::open_pidfile(zoo.at("chr.pid"), true, actor));
+        CHECK_FALSE(sys::fs::open_pidfile(zoo.at("other.pid"), true, actor));
+    }
+    CHECK(sys::fs::open_pidfile(zoo.at("ok.pid"), true, actor));
+    CHECK(sys::fs::open_pidfile(zoo.at("dirlink/inner.pid"), true, actor));
+    CHECK(zoo.snapshot() == zoo.snapshot_);
 }

@@ -120,8 +120,9 @@ TEST_CASE("FileSink: rotation at line boundaries keeps exactly N old files") {
     char tmpl[] = "/tmp/capture-test.XXXXXX";
     REQUIRE(mkdtemp(tmpl) != nullptr);
     std::string dir = tmpl, path = dir + "/app.log";
+    const auto actor = sys::fs::Actor::current();
     {
-        capture::FileSink sink(path, -1, 100, 2);
+        capture::FileSink sink(path, -1, 100, 2, actor);
         REQUIRE(sink.open());
         for (int i = 0; i < 30; ++i) sink.write("line " + std::to_string(i) + " .........\n");  // 18-19 bytes
     }
@@ -136,7 +137,7 @@ TEST_CASE("FileSink: rotation at line boundaries keeps exactly N old files") {
     CHECK(slurp(path).find("line 29 ") != std::string::npos);
     // A batch of several lines is cut at a line boundary, not in a line.
     {
-        capture::FileSink sink(path, -1, 100, 2);
+        capture::FileSink sink(path, -1, 100, 2, actor);
         REQUIRE(sink.open());
         sink.write(std::string(60, 'a') + "\n" + std::string(60, 'b') + "\n");
     }

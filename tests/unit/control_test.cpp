@@ -17,10 +17,13 @@ TEST_CASE("lsb_code") {
 }
 
 TEST_CASE("status_line") {
-    CHECK(control::status_line({PidState::running, 42, 0, {}}) == "running (pid 42)");
-    CHECK(control::status_line({PidState::stale, 42, 0, {}}) == "not running (stale pidfile, pid 42)");
-    CHECK(control::status_line({PidState::missing, 0, 0, {}}) == "not running");
-    CHECK(control::status_line({PidState::invalid, 0, 0, {}}).find("not running (stale pidfile") == 0);
+    CHECK(control::status_line({PidState::running, 42, {}, {}}) == "running (pid 42)");
+    CHECK(control::status_line({PidState::stale, 42, {}, {}}) == "not running (stale pidfile, pid 42)");
+    CHECK(control::status_line({PidState::missing, 0, {}, {}}) == "not running");
+    CHECK(control::status_line({PidState::invalid, 0, {}, {}}).find("not running (stale pidfile") == 0);
+    Error refused{ExitCode::failure, "pidfile p is a FIFO, not a regular file", 0};
+    CHECK(control::status_line({PidState::unreadable, 0, refused, {}}) ==
+          "status unknown: pidfile p is a FIFO, not a regular file");
 }
 
 

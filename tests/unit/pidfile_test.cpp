@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "pidfile.hpp"
+#include "sys/proc.hpp"
 
 using namespace daemonize;
 
@@ -25,27 +26,27 @@ TEST_CASE("parse_proc_stat: state and start time, comm with spaces and parens") 
     // Fields: pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt
     // majflt cmajflt utime stime cutime cstime priority nice threads itreal starttime
     const char* text = "42 (my (odd) prog) S 1 42 42 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 987654 1234 5";
-    auto st = pidfile::parse_proc_stat(text);
+    auto st = sys::parse_proc_stat(text);
     REQUIRE(st);
     CHECK(st->state == 'S');
     CHECK(st->ppid == 1);
     CHECK(st->start_ticks == 987654);
 
-    auto zombie = pidfile::parse_proc_stat("7 (z) Z 1 7 7 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 55 0 0");
+    auto zombie = sys::parse_proc_stat("7 (z) Z 1 7 7 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 55 0 0");
     REQUIRE(zombie);
     CHECK(zombie->state == 'Z');
     CHECK(zombie->start_ticks == 55);
 
-    auto child = pidfile::parse_proc_stat("9 (sh) R 4321 9 9 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 56 0 0");
+    auto child = sys::parse_proc_stat("9 (sh) R 4321 9 9 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 56 0 0");
     REQUIRE(child);
     CHECK(child->ppid == 4321);
 }
 
 TEST_CASE("parse_proc_stat: truncated text") {
-    CHECK_FALSE(pidfile::parse_proc_stat(""));
-    CHECK_FALSE(pidfile::parse_proc_stat("42 (x"));
-    CHECK_FALSE(pidfile::parse_proc_stat("42 (x) S 1 2 3"));
-    CHECK_FALSE(pidfile::parse_proc_stat("42 (x) S x 2 3 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 56 0 0"));
+    CHECK_FALSE(sys::parse_proc_stat(""));
+    CHECK_FALSE(sys::parse_proc_stat("42 (x"));
+    CHECK_FALSE(sys::parse_proc_stat("42 (x) S 1 2 3"));
+    CHECK_FALSE(sys::parse_proc_stat("42 (x) S x 2 3 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 56 0 0"));
 }
 
 TEST_CASE("started_no_later_than: older processes qualify, newer ones do not") {

@@ -1,0 +1,31 @@
+// What /proc says about processes: their state, parent and start time.
+#pragma once
+
+#include <sys/types.h>
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace daemonize::sys {
+
+/// The kernel's upper bound for pid_max on 64-bit Linux.
+inline constexpr long max_pid = 4194304;
+
+/// The fields of /proc/PID/stat that daemonize needs.
+struct ProcStat {
+    char state = '?';
+    pid_t ppid = 0;                      // field 4
+    unsigned long long start_ticks = 0;  // field 22: clock ticks after boot
+};
+/// Parses /proc/PID/stat text; the comm field may contain spaces and ')'.
+[[nodiscard]] std::optional<ProcStat> parse_proc_stat(std::string_view text);
+/// Reads and parses /proc/PID/stat; nullopt when the process is gone.
+[[nodiscard]] std::optional<ProcStat> read_proc_stat(pid_t pid);
+
+/// The PIDs whose parent is `parent` now (zombies included), from a scan
+/// of /proc. Only a caller's own children are stable: they stay until it
+/// reaps them.
+[[nodiscard]] std::vector<pid_t> children_of(pid_t parent);
+
+}  // namespace daemonize::sys

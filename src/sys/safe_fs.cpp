@@ -1,0 +1,449 @@
+// File-system operations by name, safe in directories that others can write.
+//
+// The design, in one place (SPEC.md section 9). The caller and its
+// arguments are trusted; the service, once started, and every other user
+// are not. So:
+//
+// 1. A path is resolved here, one component at a time from "/", with
+//    O_PATH|O_NOFOLLOW. A directory is *trusted* when it is owned by root or
+//    the invoking user and writable by neither group nor others; trust is
+//    lost for good once the walk passes an untrusted directory. A symbolic
+//    link is followed only if someone trusted put it there: it sits in a
+//    trusted directory, or is owned by root or the invoking user (the
+//    kernel's protected_symlinks rule, applied whatever the sysctl says).
+// 2. The last component is looked at (lstat through O_PATH) before it is
+//    opened: in an untrusted directory only a regular file with one link,
+//    owned by root, the invoking user or the service, is accepted; then it
+//    is opened O_NOFOLLOW|O_NONBLOCK (nothing can block) and the opened
+//    inode must be the one looked at. New files are created O_CREAT|O_EXCL;
+//    rotation is renameat() within the directory; unlinks check the inode.
+//    Truncation happens after the checks (ftruncate), never by O_TRUNC.
+// 3. When the directory is untrusted and the service (-u) can write it, the
+//    operation runs under the service's file-system identity (setfsuid,
+//    setfsgid and its groups): the kernel then allows exactly what the
+//    service could do itself, and what is created belongs to it. Files
+//    created for a service elsewhere are given to it with fchown.
+// 4. Pidfiles are root's (or the invoking user's): never created as the
+//    service, never a link, never anything but a private regular file.
+#include "safe_fs.hpp"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <sys/fsuid.h>
+#include <sys/random.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <deque>
+
+#include "posix.hpp"
+
+namespace daemonize::sys::fs {
+namespace {
+
+// The kernel's own limit on symbolic links followed in one lookup.
+constexpr int max_links = 40;
+// How often an operation is retried when the file changes under it.
+constexpr int max_attempts = 8;
+constexpr long proc_super_magic = 0x9fa0;
+
+bool dir_trusted(const struct stat& st, const Actor& a) {
+    return a.trusts(st.st_uid) && (st.st_mode & (S_IWGRP | S_IWOTH)) == 0;
+}
+
+const char* kind_of(mode_t mode) {
+    switch (mode & S_IFMT) {
+    case S_IFIFO: return "a FIFO";
+    case S_IFSOCK: return "a socket";
+    case S_IFCHR: return "a character device";
+    case S_IFBLK: return "a block device";
+    case S_IFDIR: return "a directory";
+    case S_IFLNK: return "a symbolic link";
+    default: return "not a regular file";
+    }
+}
+
+Error refusal(std::string what) { return Error{ExitCode::failure, std::move(what), 0}; }
+
+// Where a path led: the directory holding its last component, and that.
+struct Resolved {
+    UniqueFd dir;          // O_PATH
+    bool trusted = true;   // every directory on the way was trusted
+    std::string leaf;
+    bool exists = false;
+    struct stat st {};     // the leaf itself (not followed), when it exists
+    bool via_link = false; // a symbolic link led to the leaf
+    bool magic = false;    // the leaf is a /proc magic link: the kernel follows it
+};
+
+Result<UniqueFd> open_root(const std::string& path) {
+    int fd = ::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (fd == -1) return sys_error("open / (resolving " + path + ")");
+    return UniqueFd{fd};
+}
+
+void push_components(std::deque<std::string>& todo, std::string_view path) {
+    std::deque<std::string> parts;
+    size_t at = 0;
+    while (at < path.size()) {
+        size_t slash = path.find('/', at);
+        if (slash == std::string_view::npos) slash = path.size();
+        std::string_view part = path.substr(at, slash - at);
+        if (!part.empty() && part != ".") parts.emplace_back(part);
+        at = slash + 1;
+    }
+    todo.insert(todo.begin(), parts.begin(), parts.end());
+}
+
+bool on_proc(int dir) {
+    struct statfs fs {};
+    return ::fstatfs(dir, &fs) == 0 && fs.f_type == proc_super_magic;
+}
+
+// Resolves `path` (absolute) as point 1 above says. A symbolic link as the
+// last component is followed only with `follow_leaf`.
+Result<Resolved> resolve(const std::string& path, bool follow_leaf, const Actor& a) {
+    if (path.empty() || path.front() != '/') return usage_error("internal error: '" + path + "' is not absolute");
+    Resolved r;
+    auto root = open_root(path);
+    if (!root) return std::move(root).error();
+    r.dir = std::move(*root);
+    struct stat st {};
+    if (::fstat(r.dir.get(), &st) == -1) return sys_error("stat /");
+    r.trusted = dir_trusted(st, a);
+
+    std::deque<std::string> todo;
+    push_components(todo, path);
+    if (todo.empty() || todo.back() == "..") return sys_error(path, EISDIR);
+    std::string walked;  // for messages
+    int links = 0;
+    while (!todo.empty()) {
+        std::string name = std::move(todo.front());
+        todo.pop_front();
+        const bool last = todo.empty();
+        if (name == "..") {
+            int fd = ::openat(r.dir.get(), "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+            if (fd == -1 || ::fstat(fd, &st) == -1) return sys_error("open " + path);
+            r.dir.reset(fd);
+            r.trusted = r.trusted && dir_trusted(st, a);
+            walked += "/..";
+            continue;
+        }
+        int fd = ::openat(r.dir.get(), name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        if (fd == -1) {
+            if (last && errno == ENOENT) {
+                r.leaf = std::move(name);
+                return r;
+            }
+            return sys_error("open " + path);
+        }
+        UniqueFd here{fd};
+        if (::fstat(fd, &st) == -1) return sys_error("stat " + path);
+        if (S_ISLNK(st.st_mode) && (!last || follow_leaf)) {
+            if (!r.trusted && !a.trusts(st.st_uid))
+                return refusal("refusing to follow symbolic link " + walked + "/" + name +
+                               ": it is not owned by root or you, and other users can write its directory");
+            if (last && on_proc(r.dir.get())) {
+                // /proc/self/fd/N and friends are the kernel's, not a path.
+                r.leaf = std::move(name);
+                r.exists = r.magic = true;
+                r.st = st;
+                return r;
+            }
+            if (++links > max_links) return sys_error("resolve " + path, ELOOP);
+            char target[PATH_MAX];
+            ssize_t n = ::readlinkat(fd, "", target, sizeof target - 1);
+            if (n == -1) return sys_error("read symbolic link " + walked + "/" + name);
+            std::string_view to(target, static_cast<size_t>(n));
+            if (last) r.via_link = true;
+            if (!to.empty() && to.front() == '/') {
+                auto again = open_root(path);
+                if (!again) return std::move(again).error();
+                r.dir = std::move(*again);
+                if (::fstat(r.dir.get(), &st) == -1) return sys_error("stat /");
+                r.trusted = dir_trusted(st, a);
+                walked.clear();
+            }
+            push_components(todo, to);
+            continue;  // a link to a directory as the last component ends below: EISDIR
+        }
+        if (last) {
+            r.leaf = std::move(name);
+            r.exists = true;
+            r.st = st;
+            return r;
+        }
+        if (!S_ISDIR(st.st_mode)) return sys_error("open " + path, ENOTDIR);
+        r.dir = std::move(here);
+        r.trusted = r.trusted && dir_trusted(st, a);
+        walked += "/" + name;
+    }
+    return sys_error(path, EISDIR);
+}
+
+// Point 3 above: for one operation, the service's file-system identity.
+class AsService {
+public:
+    AsService(const Actor& a, bool on) {
+        if (!on) return;
+        int n = ::getgroups(0, nullptr);
+        if (n < 0) {
+            err_ = errno;
+            return;
+        }
+        saved_groups_.resize(static_cast<size_t>(n));
+        if (::getgroups(n, saved_groups_.data()) < 0 ||
+            ::setgroups(a.service_groups.size(), a.service_groups.data()) == -1) {
+            err_ = errno;
+            return;
+        }
+        active_ = true;
+        saved_gid_ = ::getegid();
+        saved_uid_ = ::geteuid();
+        ::setfsgid(a.service_gid);
+        ::setfsuid(a.service_uid);
+        // setfs*id() reports failure only by not changing the id.
+        if (static_cast<uid_t>(::setfsuid(static_cast<uid_t>(-1))) != a.service_uid ||
+            static_cast<gid_t>(::setfsgid(static_cast<gid_t>(-1))) != a.service_gid)
+            err_ = EPERM;
+    }
+    ~AsService() {
+        if (!active_) return;
+        ::setfsuid(saved_uid_);
+        ::setfsgid(saved_gid_);
+        (void)::setgroups(saved_groups_.size(), saved_groups_.data());
+    }
+    AsService(const AsService&) = delete;
+    AsService& operator=(const AsService&) = delete;
+
+    /// 0, or why the identity could not be taken.
+    [[nodiscard]] int error() const noexcept { return err_; }
+
+private:
+    bool active_ = false;
+    int err_ = 0;
+    uid_t saved_uid_ = 0;
+    gid_t saved_gid_ = 0;
+    std::vector<gid_t> saved_groups_;
+};
+
+// Whether operations in `r.dir` run as the service (point 3).
+bool as_service(const Resolved& r, const Actor& a) {
+    if (r.trusted || !a.has_service) return false;
+    AsService probe(a, true);
+    if (probe.error() != 0) return false;
+    return ::faccessat(r.dir.get(), ".", W_OK | X_OK, AT_EACCESS) == 0;
+}
+
+std::string as_whom(bool service, const Actor& a) {
+    return service ? " (as uid " + std::to_string(a.service_uid) + ", who can write that directory)" : "";
+}
+
+// Point 2 above, for a leaf in an untrusted directory.
+Status check_untrusted_leaf(const struct stat& st, const std::string& path, const Actor& a) {
+    if (!S_ISREG(st.st_mode))
+        return refusal(path + " is " + kind_of(st.st_mode) + " in a directory that other users can write; refusing it");
+    if (st.st_nlink != 1)
+        return refusal(path + " has " + std::to_string(st.st_nlink) +
+                       " hard links in a directory that other users can write; refusing to write through a link");
+    if (!a.trusts(st.st_uid) && !(a.has_service && st.st_uid == a.service_uid))
+        return refusal(path + " is owned by uid " + std::to_string(st.st_uid) +
+                       ", neither root, you nor the service, in a directory that other users can write; refusing it");
+    return Ok{};
+}
+
+bool same_file(int fd, const struct stat& looked) {
+    struct stat st {};
+    return ::fstat(fd, &st) == 0 && id_of(st) == id_of(looked);
+}
+
+Result<Opened> open_existing(const Resolved& r, const std::string& path, Access access, const Actor& a) {
+    if (S_ISDIR(r.st.st_mode)) return sys_error("open " + path, EISDIR);
+    if (!r.trusted) {
+        if (auto ok = check_untrusted_leaf(r.st, path, a); !ok) return ok.error();
+    }
+    const bool service = as_service(r, a);
+    AsService as(a, service);
+    if (as.error() != 0) return sys_error("take the identity of uid " + std::to_string(a.service_uid), as.error());
+    int flags = (access == Access::read ? O_RDONLY : O_WRONLY | O_APPEND) | O_CLOEXEC | O_NOCTTY;
+    if (!r.magic) flags |= O_NOFOLLOW;
+    if (!r.trusted) flags |= O_NONBLOCK;
+    int fd = retry_eintr([&] { return ::openat(r.dir.get(), r.leaf.c_str(), flags); });
+    if (fd == -1) {
+        if (errno == ENOENT || errno == ELOOP) return Opened{};  // changed under us: again
+        return sys_error("open " + path + as_whom(service, a));
+    }
+    Opened out{UniqueFd{fd}, false, id_of(r.st)};
+    if (!r.magic && !same_file(fd, r.st)) return Opened{};
+    if (!r.trusted) {
+        // The opened inode is the one that counts.
+        auto st = fstat_fd(fd, path);
+        if (!st) return std::move(st).error();
+        if (auto ok = check_untrusted_leaf(*st, path, a); !ok) return ok.error();
+        int fl = ::fcntl(fd, F_GETFL);
+        if (fl != -1) (void)::fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    }
+    if (access == Access::truncate && ::ftruncate(fd, 0) == -1 && errno != EINVAL)
+        return sys_error("truncate " + path);
+    return out;
+}
+
+Result<Opened> create_new(const Resolved& r, const std::string& path, Access access, const Actor& a) {
+    if (access == Access::read) return sys_error("open " + path, ENOENT);
+    if (r.via_link) return refusal(path + " is a dangling symbolic link; refusing to create its target");
+    const bool service = as_service(r, a);
+    AsService as(a, service);
+    if (as.error() != 0) return sys_error("take the identity of uid " + std::to_string(a.service_uid), as.error());
+    int fd = retry_eintr([&] {
+        return ::openat(r.dir.get(), r.leaf.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC |
+                                                        O_NOCTTY, 0666);
+    });
+    if (fd == -1) {
+        if (errno == EEXIST) return Opened{};  // someone was first: again
+        return sys_error("create " + path + as_whom(service, a));
+    }
+    UniqueFd file{fd};
+    auto st = fstat_fd(fd, path);
+    if (!st) return std::move(st).error();
+    if (a.has_service && !service && ::fchown(fd, a.service_uid, a.service_gid) == -1) {
+        int err = errno;
+        ::unlinkat(r.dir.get(), r.leaf.c_str(), 0);
+        return sys_error("give " + path + " to uid " + std::to_string(a.service_uid), err);
+    }
+    return Opened{std::move(file), true, id_of(*st)};
+}
+
+}  // namespace
+
+Actor Actor::current() {
+    Actor a;
+    a.self = ::geteuid();
+    a.invoker = ::getuid();
+    return a;
+}
+
+FileId id_of(const struct stat& st) noexcept { return FileId{st.st_dev, st.st_ino}; }
+
+Result<Opened> open_stream(const std::string& path, Access access, const Actor& actor) {
+    for (int attempt = 0; attempt < max_attempts; ++attempt) {
+        auto r = resolve(path, true, actor);
+        if (!r) return std::move(r).error();
+        auto opened = r->exists ? open_existing(*r, path, access, actor) : create_new(*r, path, access, actor);
+        if (!opened || opened->fd.valid()) return opened;
+    }
+    return refusal(path + " keeps changing while daemonize opens it; giving up");
+}
+
+Status check_pidfile(int fd, const std::string& path, const Actor& actor) {
+    auto st = fstat_fd(fd, "pidfile " + path);
+    if (!st) return std::move(st).error();
+    if (!S_ISREG(st->st_mode)) return refusal("pidfile " + path + " is " + kind_of(st->st_mode) + ", not a regular file");
+    if (!actor.trusts(st->st_uid))
+        return refusal("pidfile " + path + " is owned by uid " + std::to_string(st->st_uid) +
+                       ", not by root or the invoking user; refusing to trust it");
+    if ((st->st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+        char mode[8];
+        std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st->st_mode & 07777));
+        return refusal("pidfile " + path + " is writable by group or others (mode " + mode + "); refusing to trust it");
+    }
+    if (st->st_nlink != 1)
+        return refusal("pidfile " + path + " has " + std::to_string(st->st_nlink) +
+                       " hard links; refusing to write through a link");
+    return Ok{};
+}
+
+Result<Opened> open_pidfile(const std::string& path, bool create, const Actor& actor) {
+    for (int attempt = 0; attempt < max_attempts; ++attempt) {
+        auto r = resolve(path, false, actor);
+        if (!r) return std::move(r).error();
+        if (!r->exists) {
+            if (!create) return sys_error("open pidfile " + path, ENOENT);
+            int fd = retry_eintr([&] {
+                return ::openat(r->dir.get(), r->leaf.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+            });
+            if (fd == -1) {
+                if (errno == EEXIST) continue;
+                return sys_error("create pidfile " + path);
+            }
+            UniqueFd file{fd};
+            auto st = fstat_fd(fd, "pidfile " + path);
+            if (!st) return std::move(st).error();
+            return Opened{std::move(file), true, id_of(*st)};
+        }
+        if (S_ISLNK(r->st.st_mode)) return refusal("pidfile " + path + " is a symbolic link; refusing to follow it");
+        if (!S_ISREG(r->st.st_mode))
+            return refusal("pidfile " + path + " is " + kind_of(r->st.st_mode) + ", not a regular file");
+        int fd = retry_eintr([&] {
+            return ::openat(r->dir.get(), r->leaf.c_str(),
+                            (create ? O_RDWR : O_RDONLY) | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+        });
+        if (fd == -1) {
+            if (errno == ENOENT || errno == ELOOP) continue;
+            return sys_error("open pidfile " + path);
+        }
+        UniqueFd file{fd};
+        if (!same_file(fd, r->st)) continue;
+        if (auto ok = check_pidfile(fd, path, actor); !ok) return ok.error();
+        return Opened{std::move(file), false, id_of(r->st)};
+    }
+    return refusal("pidfile " + path + " keeps changing while daemonize opens it; giving up");
+}
+
+Result<FileId> replace(const std::string& path, std::string_view content, const Actor& actor) {
+    auto r = resolve(path, false, actor);
+    if (!r) return std::move(r).error();
+    if (r->exists && S_ISDIR(r->st.st_mode)) return sys_error("replace " + path, EISDIR);
+    for (int attempt = 0; attempt < 16; ++attempt) {
+        unsigned char noise[6];
+        if (::getrandom(noise, sizeof noise, GRND_NONBLOCK) != static_cast<ssize_t>(sizeof noise))
+            return sys_error("getrandom");
+        std::string tmp = "." + r->leaf + ".";
+        for (unsigned char c : noise) tmp += "abcdefghijklmnopqrstuvwxyz0123456789"[c % 36];
+        int fd = retry_eintr([&] {
+            return ::openat(r->dir.get(), tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+        });
+        if (fd == -1) {
+            if (errno == EEXIST) continue;
+            return sys_error("create a temporary file next to " + path);
+        }
+        UniqueFd file{fd};
+        auto st = fstat_fd(fd, path);
+        Status written = st ? write_all(fd, content.data(), content.size()) : Status(st.error());
+        if (written && ::renameat(r->dir.get(), tmp.c_str(), r->dir.get(), r->leaf.c_str()) == 0) return id_of(*st);
+        Error e = written ? sys_error("rename a temporary file to " + path) : written.error();
+        ::unlinkat(r->dir.get(), tmp.c_str(), 0);
+        return e;
+    }
+    return refusal("cannot find a free temporary name next to " + path);
+}
+
+Status rotate(const std::string& path, int keep, const Actor& actor) {
+    auto r = resolve(path, false, actor);
+    if (!r) return std::move(r).error();
+    const bool service = as_service(*r, actor);
+    AsService as(actor, service);
+    if (as.error() != 0) return sys_error("take the identity of uid " + std::to_string(actor.service_uid), as.error());
+    Status result = Ok{};
+    for (int n = keep; n >= 1; --n) {
+        std::string from = n == 1 ? r->leaf : r->leaf + "." + std::to_string(n - 1);
+        std::string to = r->leaf + "." + std::to_string(n);
+        if (::renameat(r->dir.get(), from.c_str(), r->dir.get(), to.c_str()) == -1 && errno != ENOENT)
+            result = sys_error("rotate " + path + (n == 1 ? "" : "." + std::to_string(n - 1)) + " to " + path + "." +
+                               std::to_string(n) + as_whom(service, actor));
+    }
+    return result;
+}
+
+bool names(const std::string& path, const FileId& id, const Actor& actor) {
+    auto r = resolve(path, false, actor);
+    return r && r->exists && id_of(r->st) == id;
+}
+
+void unlink_if(const std::string& path, const FileId& id, const Actor& actor) {
+    auto r = resolve(path, false, actor);
+    if (r && r->exists && id.valid() && id_of(r->st) == id) ::unlinkat(r->dir.get(), r->leaf.c_str(), 0);
+}
+
+}  // namespace daemonize::sys::fs

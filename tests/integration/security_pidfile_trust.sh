@@ -1,0 +1,118 @@
+#!/bin/sh
+# Issue 13, items 3 and 5: as root, a pidfile that another user owns or can
+# write, a hard link, a file the service renamed over the pidfile, a FIFO or a
+# device node is refused (start 125, --status 4, --stop/--signal 125), never
+# blocks, and is never written, signalled through or unlinked.
+set -eu
+. "$(dirname "$0")/lib.sh"
+[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (creates files as nobody, switches users)"; exit 77; }
+cd "$dir"
+chmod 755 "$dir"
+asnobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
+
+# verb EXPECTED WHAT ARGS...: daemonize ARGS under a deadline must exit EXPECTED.
+verb() {
+    _want=$1 _what=$2
+    shift 2
+    set +e
+    timeout 20 "$DAEMONIZE" "$@" >out 2>err
+    rc=$?
+    set -e
+    [ "$rc" != 124 ] || fail "$_what: daemonize $* hung (killed after 20 s)"
+    assert_eq "$_want" "$rc" "$_what: daemonize $* (stderr: $(cat err))"
+}
+# A start must not have run its command (sleep 3001 is used by starts only).
+started() {
+    _p=$(grep -alx 'sleep.3001.' /proc/[0-9]*/cmdline 2>/dev/null | cut -d/ -f3)
+    [ -n "$_p" ] && track $_p
+}
+refused_start() {  # PIDFILE WHAT
+    verb 125 "$2" -p "$1" -- sleep 3001
+    assert_contains err "$(basename "$1")" "$2: message"
+    ! started || fail "$2: the command was started"
+}
+
+sleep 300 &
+victim=$!
+track "$victim"
+sh -c 'exit 0' &
+dead=$!  # reaped below: a dead PID
+wait "$dead"
+
+# a. A pidfile written by nobody, naming a root process.
+mkdir d
+chown nobody:nogroup d
+asnobody sh -c "echo $victim > d/f.pid"
+verb 125 "--stop on a pidfile owned by nobody" --stop -p d/f.pid
+is_alive "$victim" || fail "--stop killed the process named by a pidfile owned by nobody"
+verb 125 "--signal on a pidfile owned by nobody" --signal HUP -p d/f.pid
+is_alive "$victim" || fail "--signal HUP killed the process named by a pidfile owned by nobody"
+verb 4 "--status on a pidfile owned by nobody" --status -p d/f.pid
+
+# b. A start does not take over a stale pidfile that nobody owns.
+asnobody sh -c "echo $dead > d/f.pid"
+cp d/f.pid f.orig
+refused_start d/f.pid "start on a stale pidfile owned by nobody"
+cmp -s d/f.pid f.orig || fail "the pidfile owned by nobody was rewritten: $(cat d/f.pid)"
+assert_eq nobody "$(stat -c %U d/f.pid)" "owner of the pidfile"
+
+# c. Root-owned, but writable by others or by the group.
+for mode in 0666 0620; do
+    echo "$dead" > w$mode.pid
+    chmod $mode w$mode.pid
+    refused_start w$mode.pid "start on a pidfile of mode $mode"
+    echo "$victim" > w$mode.pid
+    verb 4 "--status on a pidfile of mode $mode" --status -p w$mode.pid
+    verb 125 "--stop on a pidfile of mode $mode" --stop -p w$mode.pid
+    is_alive "$victim" || fail "--stop killed the process named by a pidfile of mode $mode"
+done
+
+# d. A hard link to another file is never written through.
+mkdir root
+printf 'precious data\n' > root/precious
+cp root/precious precious.orig
+ln root/precious hl.pid
+refused_start hl.pid "start on a hard-linked pidfile"
+verb 125 "a failed start on a hard-linked pidfile" -p hl.pid -- /nonexistent/cmd
+cmp -s root/precious precious.orig || fail "the hard-linked file was changed: $(cat root/precious)"
+assert_eq 2 "$(stat -c %h root/precious)" "link count of the hard-linked file"
+
+# e. A -u service renames its own file over the supervisor's pidfile.
+run_daemonize -r -u nobody -p "$dir/d/app.pid" -- sh -c \
+    "while [ ! -e $dir/d/go ]; do sleep 0.05; done; echo $victim > $dir/d/x; mv -f $dir/d/x $dir/d/app.pid; exec sleep 300"
+assert_eq 0 "$rc" "start of the supervisor (stderr: $(cat err))"
+sup=$(daemon_pid d/app.pid)
+touch d/go
+wait_for 20 grep -qx "$victim" d/app.pid
+verb 125 "--stop on a pidfile the service replaced" --stop -p d/app.pid
+is_alive "$victim" || fail "--stop killed the process named by the service's replacement pidfile"
+kill -TERM "$sup"
+wait_for 20 not_alive "$sup"
+[ -e d/app.pid ] || fail "the supervisor unlinked the file the service put at its pidfile path"
+assert_eq "$victim" "$(cat d/app.pid)" "content of the service's file"
+
+# f. A FIFO or a device node as pidfile: no verb blocks, none removes it.
+mkfifo fifo.pid
+mknod dev.pid c 1 3
+for f in fifo.pid dev.pid; do
+    verb 4 "--status on $f" --status -p $f
+    verb 125 "--stop on $f" --stop -p $f
+    verb 125 "--signal on $f" --signal HUP -p $f
+    refused_start $f "start on $f"
+done
+[ -p fifo.pid ] || fail "fifo.pid is no longer a FIFO"
+[ -c dev.pid ] || fail "dev.pid is no longer a character device"
+
+# g. A FIFO at the child pidfile's temporary name does not block the supervisor.
+mkdir d2
+mkfifo d2/child.pid.tmp
+verb 0 "start with a FIFO at the child pidfile's temporary name" \
+    -r -p "$dir/sup.pid" --child-pidfile "$dir/d2/child.pid" -- sleep 300
+sup=$(daemon_pid sup.pid)
+child_pidfile_written() { _c=$(children_of "$sup"); [ -n "$_c" ] && [ "$(cat d2/child.pid 2>/dev/null)" = "$_c" ]; }
+wait_for 20 child_pidfile_written
+track "$(cat d2/child.pid)"
+kill -TERM "$sup"
+wait_for 20 not_alive "$sup"
+[ -p d2/child.pid.tmp ] || fail "d2/child.pid.tmp is no longer a FIFO"
+echo ok
