@@ -21,6 +21,14 @@ fail() {
     exit 1
 }
 
+# need_root WHY: skip (exit 77, as meson expects) unless running as root.
+need_root() {
+    [ "$(id -u)" = 0 ] || { echo "SKIP: needs root ($*)"; exit 77; }
+}
+
+# Runs a command as the unprivileged user the security tests use as "the service".
+as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
+
 # Kills every tracked PID and every PID named by a pidfile anywhere in $dir.
 cleanup() {
     for f in $(find "$dir" -name '*.pid' -type f 2>/dev/null); do

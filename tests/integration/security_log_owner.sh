@@ -4,7 +4,7 @@
 # keep their owner.
 set -eu
 . "$(dirname "$0")/lib.sh"
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (creates files as nobody, switches users)"; exit 77; }
+need_root "creates files as nobody, switches users"
 cd "$dir"
 chmod 755 "$dir"
 owner_is() {  # FILE USER WHAT

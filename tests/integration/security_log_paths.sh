@@ -4,10 +4,9 @@
 # dangling symlink at -o/-e/-i is refused at once (125, no spin, no hang).
 set -eu
 . "$(dirname "$0")/lib.sh"
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (creates files as nobody, switches users)"; exit 77; }
+need_root "creates files as nobody, switches users"
 cd "$dir"
 chmod 755 "$dir"
-asnobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
 
 mkdir root d
 chown nobody:nogroup d
@@ -64,7 +63,7 @@ rotation_attack "mkdir $dir/d/app.log.1" --log-keep 1
 root_files_untouched "a blocked rotation through a planted link"
 
 # c. --truncate through a link the service planted, in the caller.
-asnobody ln -s "$dir/root/target" d/out.log
+as_nobody ln -s "$dir/root/target" d/out.log
 run_daemonize --truncate -u nobody -o "$dir/d/out.log" -- true
 assert_eq 125 "$rc" "--truncate -u nobody through a planted symlink (stderr: $(cat err))"
 assert_contains err out.log "message"
@@ -75,7 +74,7 @@ assert_contains err out.log "message"
 root_files_untouched "--truncate (root daemon) through a planted symlink"
 
 # d. A dangling symlink at -o, -e or -i: 125 at once, its target not created.
-asnobody ln -s "$dir/root/nobody-made" d/dangling
+as_nobody ln -s "$dir/root/nobody-made" d/dangling
 ln -s "$dir/root/root-made" dangling
 for link in "$dir/d/dangling" "$dir/dangling"; do
     for opt in -o -e -i; do

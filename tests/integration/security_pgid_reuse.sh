@@ -4,7 +4,7 @@
 # takes the exited instance's PID as its own process group; it must survive.
 set -eu
 . "$(dirname "$0")/lib.sh"
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (creates files as nobody, switches users)"; exit 77; }
+need_root "creates a PID namespace and sets ns_last_pid"
 cd "$dir"
 chmod 755 "$dir"
 unshare --pid --fork --mount-proc true 2>/dev/null || { echo "SKIP: cannot create a PID namespace"; exit 77; }

@@ -5,10 +5,9 @@
 # blocks, and is never written, signalled through or unlinked.
 set -eu
 . "$(dirname "$0")/lib.sh"
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (creates files as nobody, switches users)"; exit 77; }
+need_root "creates files as nobody, switches users"
 cd "$dir"
 chmod 755 "$dir"
-asnobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
 
 # verb EXPECTED WHAT ARGS...: daemonize ARGS under a deadline must exit EXPECTED.
 verb() {
@@ -42,7 +41,7 @@ wait "$dead"
 # a. A pidfile written by nobody, naming a root process.
 mkdir d
 chown nobody:nogroup d
-asnobody sh -c "echo $victim > d/f.pid"
+as_nobody sh -c "echo $victim > d/f.pid"
 verb 125 "--stop on a pidfile owned by nobody" --stop -p d/f.pid
 is_alive "$victim" || fail "--stop killed the process named by a pidfile owned by nobody"
 verb 125 "--signal on a pidfile owned by nobody" --signal HUP -p d/f.pid
@@ -50,7 +49,7 @@ is_alive "$victim" || fail "--signal HUP killed the process named by a pidfile o
 verb 4 "--status on a pidfile owned by nobody" --status -p d/f.pid
 
 # b. A start does not take over a stale pidfile that nobody owns.
-asnobody sh -c "echo $dead > d/f.pid"
+as_nobody sh -c "echo $dead > d/f.pid"
 cp d/f.pid f.orig
 refused_start d/f.pid "start on a stale pidfile owned by nobody"
 cmp -s d/f.pid f.orig || fail "the pidfile owned by nobody was rewritten: $(cat d/f.pid)"
