@@ -97,8 +97,11 @@ Status FileSink::open() {
     if (path_.empty()) return Ok{};
     auto file = sys::fs::open_stream(path_, sys::fs::Access::append, *actor_);
     if (!file) return std::move(file).error();
-    struct stat st {};
-    size_ = ::fstat(file->fd.get(), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
+    auto st = sys::fstat_fd(file->fd.get(), path_);
+    if (!st) return std::move(st).error();
+    size_ = static_cast<std::uint64_t>(st->st_size);
+    id_ = sys::fs::id_of(*st);
+    regular_ = S_ISREG(st->st_mode);
     fd_ = std::move(file->fd);
     install();
     return Ok{};
@@ -120,13 +123,14 @@ void FileSink::rotate() {
     if (keep_ == 0) {
         if (fd_.valid() && ::ftruncate(fd_.get(), 0) == -1)
             log::warn("cannot truncate %s: %s", path_.c_str(), std::strerror(errno));
-    } else if (auto ok = sys::fs::rotate(path_, keep_, *actor_); !ok) {
+    } else if (auto ok = sys::fs::rotate(path_, keep_, id_, *actor_); !ok) {
         log::warn("%s", format_error(ok.error()).c_str());
     }
-    // Counted as new even if the reopen fails and the old file stays in use:
-    // the next attempt comes after max_size more bytes, not at every line.
-    size_ = 0;
     if (keep_ > 0) reopen();
+    // Counted from zero even when the rotation or the reopen failed and the
+    // old file is still in use: the next attempt comes after max_size more
+    // bytes, not at every line.
+    size_ = 0;
 }
 
 bool FileSink::write_raw(std::string_view data) {
@@ -160,7 +164,7 @@ void FileSink::write(std::string_view data) {
         }
     }
     while (!data.empty()) {
-        if (max_size_ == 0 || path_.empty() || size_ + data.size() <= max_size_) {
+        if (max_size_ == 0 || !regular_ || size_ + data.size() <= max_size_) {
             (void)write_raw(data);
             return;
         }

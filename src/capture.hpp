@@ -144,6 +144,8 @@ private:
     std::uint64_t max_size_;
     int keep_;
     const sys::fs::Actor* actor_;
+    sys::fs::FileId id_;     // the file fd_ is on
+    bool regular_ = false;   // only a regular file is ever rotated
     std::uint64_t dropped_ = 0;
     int drop_errno_ = 0;
     int mirror_ = -1;

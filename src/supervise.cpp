@@ -21,6 +21,7 @@
 #include <queue>
 #include <random>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "detach.hpp"
@@ -142,6 +143,10 @@ private:
     std::unique_ptr<capture::Capture> capture_;
     std::vector<int> log_fds_;
     sys::fs::FileId child_pidfile_;  // the child pidfile we wrote last
+    // Children this process already had when it became the supervisor (-f
+    // exec'd by a shell with background jobs): not the service's, never
+    // killed as leftovers. Our children until reaped, so the PIDs are safe.
+    std::unordered_set<pid_t> inherited_;
 };
 
 void Supervisor::event(const char* fmt, ...) {
@@ -225,7 +230,7 @@ Result<pid_t> Supervisor::spawn(Instance& in) {
 void Supervisor::write_child_pidfile(pid_t pid) {
     // A new file renamed into place: a reader never sees half of it, and
     // whatever the service put at that name is replaced, not followed.
-    auto id = sys::fs::replace(plan_.child_pidfile, std::to_string(pid) + "\n", plan_.files);
+    auto id = sys::fs::replace(plan_.child_pidfile, std::to_string(pid) + "\n", child_pidfile_, plan_.files);
     if (!id) {
         log::warn("cannot write child pidfile %s: %s", plan_.child_pidfile.c_str(), format_error(id.error()).c_str());
         return;
@@ -299,6 +304,7 @@ void Supervisor::reap() {
         if (pid <= 0) return;  // 0: none left exited; -1/ECHILD: no children
         auto it = by_pid_.find(pid);
         if (it != by_pid_.end()) on_exit(instances_[static_cast<size_t>(it->second)], status);
+        inherited_.erase(pid);
     }
 }
 
@@ -374,8 +380,9 @@ void Supervisor::set_state(Instance& in, State next) {
     in.state = next;
 }
 
-// At exit, whatever still lives below the supervisor belongs to the service:
-// as a subreaper it inherits every orphan of its instances. Those are its
+// At exit, whatever still lives below the supervisor, but for the children
+// it started with, belongs to the service: as a subreaper it inherits every
+// orphan of its instances. Those are its
 // children until it reaps them, so their PIDs cannot be reused meanwhile;
 // killing one makes its own children ours, hence the rounds.
 void Supervisor::kill_leftovers() {
@@ -383,6 +390,7 @@ void Supervisor::kill_leftovers() {
     const pid_t self = ::getpid();
     for (int round = 0; round < max_rounds; ++round) {
         auto left = sys::children_of(self);
+        std::erase_if(left, [&](pid_t pid) { return inherited_.count(pid) != 0; });
         if (left.empty()) return;
         for (pid_t pid : left) {
             sys::UniqueFd fd{sys::pidfd_open(pid)};
@@ -524,6 +532,7 @@ void Supervisor::relay_upstream(const std::string& message) {
 
 Result<int> Supervisor::run(int report_fd) {
     if (::prctl(PR_SET_CHILD_SUBREAPER, 1) == -1) log::warn("cannot become a subreaper: %s", std::strerror(errno));
+    for (pid_t pid : sys::children_of(::getpid())) inherited_.insert(pid);
     if (auto ok = setup_signals(); !ok) return std::move(ok).error();
     report_fd_ = report_fd;
 

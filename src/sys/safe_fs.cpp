@@ -6,25 +6,34 @@
 //
 // 1. A path is resolved here, one component at a time from "/", with
 //    O_PATH|O_NOFOLLOW. A directory is *trusted* when it is owned by root or
-//    the invoking user and writable by neither group nor others; trust is
-//    lost for good once the walk passes an untrusted directory. A symbolic
-//    link is followed only if someone trusted put it there: it sits in a
-//    trusted directory, or is owned by root or the invoking user (the
-//    kernel's protected_symlinks rule, applied whatever the sysctl says).
+//    the invoking user and writable by neither group nor others. An entry is
+//    *pinned* when nobody untrusted can have put it there or moved it: its
+//    directory is trusted, or is a sticky directory of root's or the
+//    invoking user's and the entry is theirs too (/tmp/root-owned-dir).
+//    Trust is lost for good at the first entry that is not pinned. A
+//    symbolic link is followed only if it is pinned (the kernel's
+//    protected_symlinks rule, whatever the sysctl says): owning a link
+//    proves nothing in a directory others can write, they can rename it.
 // 2. The last component is looked at (lstat through O_PATH) before it is
 //    opened: in an untrusted directory only a regular file with one link,
 //    owned by root, the invoking user or the service, is accepted; then it
 //    is opened O_NOFOLLOW|O_NONBLOCK (nothing can block) and the opened
 //    inode must be the one looked at. New files are created O_CREAT|O_EXCL;
-//    rotation is renameat() within the directory; unlinks check the inode.
+//    rotation is renameat() within the directory, of the very file being
+//    written and only if it is a regular file; unlinks check the inode.
 //    Truncation happens after the checks (ftruncate), never by O_TRUNC.
-// 3. When the directory is untrusted and the service (-u) can write it, the
-//    operation runs under the service's file-system identity (setfsuid,
-//    setfsgid and its groups): the kernel then allows exactly what the
-//    service could do itself, and what is created belongs to it. Files
-//    created for a service elsewhere are given to it with fchown.
+// 3. Once the walk meets an entry that the service (-u) could have put or
+//    moved there (its directory is the service's, so it could chmod it, or
+//    the service may write it now; in a sticky directory, only the service's
+//    own entries and missing ones), the
+//    whole operation, walk included, is done again under the service's
+//    file-system identity (setfsuid, setfsgid and its groups): the kernel
+//    then allows exactly what the service could do itself, whatever it did
+//    to its directories, and what is created belongs to it. Files created
+//    for the service elsewhere are given to it with fchown.
 // 4. Pidfiles are root's (or the invoking user's): never created as the
-//    service, never a link, never anything but a private regular file.
+//    service, never a link, never anything but a private regular file; the
+//    child pidfile replaces only what the pidfile rules would accept.
 #include "safe_fs.hpp"
 
 #include <fcntl.h>
@@ -53,6 +62,15 @@ bool dir_trusted(const struct stat& st, const Actor& a) {
     return a.trusts(st.st_uid) && (st.st_mode & (S_IWGRP | S_IWOTH)) == 0;
 }
 
+// Point 1: an entry of directory `dir` that nobody untrusted can have put
+// there or moved: the directory is trusted, or it is a sticky directory of
+// root's or yours and the entry is root's or yours (only its owner or the
+// directory's may rename it).
+bool pinned(const struct stat& entry, const struct stat& dir, bool dir_is_trusted, const Actor& a) {
+    if (dir_is_trusted) return true;
+    return (dir.st_mode & S_ISVTX) != 0 && a.trusts(dir.st_uid) && a.trusts(entry.st_uid);
+}
+
 const char* kind_of(mode_t mode) {
     switch (mode & S_IFMT) {
     case S_IFIFO: return "a FIFO";
@@ -71,6 +89,7 @@ Error refusal(std::string what) { return Error{ExitCode::failure, std::move(what
 struct Resolved {
     UniqueFd dir;          // O_PATH
     bool trusted = true;   // every directory on the way was trusted
+    bool service = false;  // a name was looked up in a directory the service can write
     std::string leaf;
     bool exists = false;
     struct stat st {};     // the leaf itself (not followed), when it exists
@@ -102,21 +121,28 @@ bool on_proc(int dir) {
     return ::fstatfs(dir, &fs) == 0 && fs.f_type == proc_super_magic;
 }
 
-// Resolves `path` (absolute) as point 1 above says. A symbolic link as the
-// last component is followed only with `follow_leaf`.
-Result<Resolved> resolve(const std::string& path, bool follow_leaf, const Actor& a) {
-    if (path.empty() || path.front() != '/') return usage_error("internal error: '" + path + "' is not absolute");
-    Resolved r;
-    auto root = open_root(path);
-    if (!root) return std::move(root).error();
-    r.dir = std::move(*root);
-    struct stat st {};
-    if (::fstat(r.dir.get(), &st) == -1) return sys_error("stat /");
-    r.trusted = dir_trusted(st, a);
+bool service_controls(int dir, const struct stat& dir_st, const struct stat* entry, const Actor& a);
 
+// Resolves `path` (absolute) as point 1 above says; with `ask_service`,
+// notes whether it went through a directory the service can write (point
+// 3). A symbolic link as the last component is followed only with `follow_leaf`.
+Result<Resolved> resolve(const std::string& path, bool follow_leaf, const Actor& a, bool ask_service) {
+    if (path.empty() || path.front() != '/') return usage_error("internal error: '" + path + "' is not absolute");
     std::deque<std::string> todo;
     push_components(todo, path);
     if (todo.empty() || todo.back() == "..") return sys_error(path, EISDIR);
+
+    Resolved r;
+    struct stat dir_st {}, st {};
+    auto enter_root = [&]() -> Status {
+        auto root = open_root(path);
+        if (!root) return std::move(root).error();
+        r.dir = std::move(*root);
+        if (::fstat(r.dir.get(), &dir_st) == -1) return sys_error("stat /");
+        r.trusted = dir_trusted(dir_st, a);
+        return Ok{};
+    };
+    if (auto ok = enter_root(); !ok) return ok.error();
     std::string walked;  // for messages
     int links = 0;
     while (!todo.empty()) {
@@ -125,15 +151,16 @@ Result<Resolved> resolve(const std::string& path, bool follow_leaf, const Actor&
         const bool last = todo.empty();
         if (name == "..") {
             int fd = ::openat(r.dir.get(), "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
-            if (fd == -1 || ::fstat(fd, &st) == -1) return sys_error("open " + path);
+            if (fd == -1 || ::fstat(fd, &dir_st) == -1) return sys_error("open " + path);
             r.dir.reset(fd);
-            r.trusted = r.trusted && dir_trusted(st, a);
+            r.trusted = r.trusted && dir_trusted(dir_st, a);
             walked += "/..";
             continue;
         }
         int fd = ::openat(r.dir.get(), name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC);
         if (fd == -1) {
             if (last && errno == ENOENT) {
+                if (ask_service && !r.service) r.service = service_controls(r.dir.get(), dir_st, nullptr, a);
                 r.leaf = std::move(name);
                 return r;
             }
@@ -141,10 +168,12 @@ Result<Resolved> resolve(const std::string& path, bool follow_leaf, const Actor&
         }
         UniqueFd here{fd};
         if (::fstat(fd, &st) == -1) return sys_error("stat " + path);
+        if (ask_service && !r.service) r.service = service_controls(r.dir.get(), dir_st, &st, a);
+        const bool safe_entry = pinned(st, dir_st, r.trusted, a);
         if (S_ISLNK(st.st_mode) && (!last || follow_leaf)) {
-            if (!r.trusted && !a.trusts(st.st_uid))
+            if (!safe_entry)
                 return refusal("refusing to follow symbolic link " + walked + "/" + name +
-                               ": it is not owned by root or you, and other users can write its directory");
+                               ": other users can write the directory that holds it");
             if (last && on_proc(r.dir.get())) {
                 // /proc/self/fd/N and friends are the kernel's, not a path.
                 r.leaf = std::move(name);
@@ -159,11 +188,7 @@ Result<Resolved> resolve(const std::string& path, bool follow_leaf, const Actor&
             std::string_view to(target, static_cast<size_t>(n));
             if (last) r.via_link = true;
             if (!to.empty() && to.front() == '/') {
-                auto again = open_root(path);
-                if (!again) return std::move(again).error();
-                r.dir = std::move(*again);
-                if (::fstat(r.dir.get(), &st) == -1) return sys_error("stat /");
-                r.trusted = dir_trusted(st, a);
+                if (auto ok = enter_root(); !ok) return ok.error();
                 walked.clear();
             }
             push_components(todo, to);
@@ -177,7 +202,8 @@ Result<Resolved> resolve(const std::string& path, bool follow_leaf, const Actor&
         }
         if (!S_ISDIR(st.st_mode)) return sys_error("open " + path, ENOTDIR);
         r.dir = std::move(here);
-        r.trusted = r.trusted && dir_trusted(st, a);
+        dir_st = st;
+        r.trusted = safe_entry && dir_trusted(dir_st, a);
         walked += "/" + name;
     }
     return sys_error(path, EISDIR);
@@ -229,16 +255,38 @@ private:
     std::vector<gid_t> saved_groups_;
 };
 
-// Whether operations in `r.dir` run as the service (point 3).
-bool as_service(const Resolved& r, const Actor& a) {
-    if (r.trusted || !a.has_service) return false;
+// Point 3: whether the service can replace `entry` (nullptr: create it) in
+// directory `dir`. An owner can always chmod its directory, so ownership
+// alone decides; in a sticky directory not its own, it can touch only its
+// own entries.
+bool service_controls(int dir, const struct stat& dir_st, const struct stat* entry, const Actor& a) {
+    if (!a.has_service) return false;
+    if (dir_st.st_uid == a.service_uid) return true;
+    if (dir_trusted(dir_st, a)) return false;
+    if ((dir_st.st_mode & S_ISVTX) != 0 && entry != nullptr && entry->st_uid != a.service_uid) return false;
     AsService probe(a, true);
-    if (probe.error() != 0) return false;
-    return ::faccessat(r.dir.get(), ".", W_OK | X_OK, AT_EACCESS) == 0;
+    if (probe.error() != 0) return true;  // then the operation as the service fails and says why
+    return ::faccessat(dir, ".", W_OK, AT_EACCESS) == 0;
+}
+
+// Resolves `path` and runs op(resolved, as_service): as ourselves, or, if
+// the path goes through a directory the service can write, resolved again
+// and run with the service's identity (point 3).
+template <typename Op>
+auto run_resolved(const std::string& path, bool follow_leaf, const Actor& a, Op op)
+    -> decltype(op(std::declval<Resolved&>(), false)) {
+    auto r = resolve(path, follow_leaf, a, true);
+    if (!r) return std::move(r).error();
+    if (!r->service) return op(*r, false);
+    AsService as(a, true);
+    if (as.error() != 0) return sys_error("take the identity of uid " + std::to_string(a.service_uid), as.error());
+    auto again = resolve(path, follow_leaf, a, false);
+    if (!again) return std::move(again).error();
+    return op(*again, true);
 }
 
 std::string as_whom(bool service, const Actor& a) {
-    return service ? " (as uid " + std::to_string(a.service_uid) + ", who can write that directory)" : "";
+    return service ? " (as uid " + std::to_string(a.service_uid) + ", who can write a directory on the way)" : "";
 }
 
 // Point 2 above, for a leaf in an untrusted directory.
@@ -259,14 +307,12 @@ bool same_file(int fd, const struct stat& looked) {
     return ::fstat(fd, &st) == 0 && id_of(st) == id_of(looked);
 }
 
-Result<Opened> open_existing(const Resolved& r, const std::string& path, Access access, const Actor& a) {
+Result<Opened> open_existing(const Resolved& r, const std::string& path, Access access, const Actor& a,
+                             bool service) {
     if (S_ISDIR(r.st.st_mode)) return sys_error("open " + path, EISDIR);
     if (!r.trusted) {
         if (auto ok = check_untrusted_leaf(r.st, path, a); !ok) return ok.error();
     }
-    const bool service = as_service(r, a);
-    AsService as(a, service);
-    if (as.error() != 0) return sys_error("take the identity of uid " + std::to_string(a.service_uid), as.error());
     int flags = (access == Access::read ? O_RDONLY : O_WRONLY | O_APPEND) | O_CLOEXEC | O_NOCTTY;
     if (!r.magic) flags |= O_NOFOLLOW;
     if (!r.trusted) flags |= O_NONBLOCK;
@@ -290,12 +336,9 @@ Result<Opened> open_existing(const Resolved& r, const std::string& path, Access 
     return out;
 }
 
-Result<Opened> create_new(const Resolved& r, const std::string& path, Access access, const Actor& a) {
+Result<Opened> create_new(const Resolved& r, const std::string& path, Access access, const Actor& a, bool service) {
     if (access == Access::read) return sys_error("open " + path, ENOENT);
     if (r.via_link) return refusal(path + " is a dangling symbolic link; refusing to create its target");
-    const bool service = as_service(r, a);
-    AsService as(a, service);
-    if (as.error() != 0) return sys_error("take the identity of uid " + std::to_string(a.service_uid), as.error());
     int fd = retry_eintr([&] {
         return ::openat(r.dir.get(), r.leaf.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC |
                                                         O_NOCTTY, 0666);
@@ -328,9 +371,9 @@ FileId id_of(const struct stat& st) noexcept { return FileId{st.st_dev, st.st_in
 
 Result<Opened> open_stream(const std::string& path, Access access, const Actor& actor) {
     for (int attempt = 0; attempt < max_attempts; ++attempt) {
-        auto r = resolve(path, true, actor);
-        if (!r) return std::move(r).error();
-        auto opened = r->exists ? open_existing(*r, path, access, actor) : create_new(*r, path, access, actor);
+        auto opened = run_resolved(path, true, actor, [&](const Resolved& r, bool service) {
+            return r.exists ? open_existing(r, path, access, actor, service) : create_new(r, path, access, actor, service);
+        });
         if (!opened || opened->fd.valid()) return opened;
     }
     return refusal(path + " keeps changing while daemonize opens it; giving up");
@@ -356,7 +399,7 @@ Status check_pidfile(int fd, const std::string& path, const Actor& actor) {
 
 Result<Opened> open_pidfile(const std::string& path, bool create, const Actor& actor) {
     for (int attempt = 0; attempt < max_attempts; ++attempt) {
-        auto r = resolve(path, false, actor);
+        auto r = resolve(path, false, actor, false);
         if (!r) return std::move(r).error();
         if (!r->exists) {
             if (!create) return sys_error("open pidfile " + path, ENOENT);
@@ -391,10 +434,18 @@ Result<Opened> open_pidfile(const std::string& path, bool create, const Actor& a
     return refusal("pidfile " + path + " keeps changing while daemonize opens it; giving up");
 }
 
-Result<FileId> replace(const std::string& path, std::string_view content, const Actor& actor) {
-    auto r = resolve(path, false, actor);
+Result<FileId> replace(const std::string& path, std::string_view content, const FileId& ours, const Actor& actor) {
+    auto r = resolve(path, false, actor, false);
     if (!r) return std::move(r).error();
     if (r->exists && S_ISDIR(r->st.st_mode)) return sys_error("replace " + path, EISDIR);
+    // Where others can write, only what the pidfile rules accept is replaced
+    // (point 4): not a link, a FIFO or someone else's file.
+    if (r->exists && !r->trusted && id_of(r->st) != ours) {
+        const struct stat& st = r->st;
+        if (!S_ISREG(st.st_mode) || st.st_nlink != 1 || !actor.trusts(st.st_uid) || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+            return refusal(path + " is " + (S_ISREG(st.st_mode) ? "a file that is not daemonize's" : kind_of(st.st_mode)) +
+                           ", in a directory that other users can write; not replacing it");
+    }
     for (int attempt = 0; attempt < 16; ++attempt) {
         unsigned char noise[6];
         if (::getrandom(noise, sizeof noise, GRND_NONBLOCK) != static_cast<ssize_t>(sizeof noise))
@@ -419,30 +470,32 @@ Result<FileId> replace(const std::string& path, std::string_view content, const 
     return refusal("cannot find a free temporary name next to " + path);
 }
 
-Status rotate(const std::string& path, int keep, const Actor& actor) {
-    auto r = resolve(path, false, actor);
-    if (!r) return std::move(r).error();
-    const bool service = as_service(*r, actor);
-    AsService as(actor, service);
-    if (as.error() != 0) return sys_error("take the identity of uid " + std::to_string(actor.service_uid), as.error());
-    Status result = Ok{};
-    for (int n = keep; n >= 1; --n) {
-        std::string from = n == 1 ? r->leaf : r->leaf + "." + std::to_string(n - 1);
-        std::string to = r->leaf + "." + std::to_string(n);
-        if (::renameat(r->dir.get(), from.c_str(), r->dir.get(), to.c_str()) == -1 && errno != ENOENT)
-            result = sys_error("rotate " + path + (n == 1 ? "" : "." + std::to_string(n - 1)) + " to " + path + "." +
-                               std::to_string(n) + as_whom(service, actor));
-    }
-    return result;
+Status rotate(const std::string& path, int keep, const FileId& current, const Actor& actor) {
+    return run_resolved(path, false, actor, [&](const Resolved& r, bool service) -> Status {
+        // What the service put at the path may be moved aside as the
+        // service itself could; anything else only if it is our own file.
+        if (!service && (!r.exists || id_of(r.st) != current))
+            return refusal(path + " is no longer the file being written; not rotating it");
+        if (!service && !S_ISREG(r.st.st_mode)) return refusal(path + " is " + kind_of(r.st.st_mode) + "; not rotating it");
+        Status result = Ok{};
+        for (int n = keep; n >= 1; --n) {
+            std::string from = n == 1 ? r.leaf : r.leaf + "." + std::to_string(n - 1);
+            std::string to = r.leaf + "." + std::to_string(n);
+            if (::renameat(r.dir.get(), from.c_str(), r.dir.get(), to.c_str()) == -1 && errno != ENOENT)
+                result = sys_error("rotate " + path + (n == 1 ? "" : "." + std::to_string(n - 1)) + " to " + path +
+                                   "." + std::to_string(n) + as_whom(service, actor));
+        }
+        return result;
+    });
 }
 
 bool names(const std::string& path, const FileId& id, const Actor& actor) {
-    auto r = resolve(path, false, actor);
+    auto r = resolve(path, false, actor, false);
     return r && r->exists && id_of(r->st) == id;
 }
 
 void unlink_if(const std::string& path, const FileId& id, const Actor& actor) {
-    auto r = resolve(path, false, actor);
+    auto r = resolve(path, false, actor, false);
     if (r && r->exists && id.valid() && id_of(r->st) == id) ::unlinkat(r->dir.get(), r->leaf.c_str(), 0);
 }
 

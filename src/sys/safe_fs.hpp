@@ -66,13 +66,18 @@ struct Opened {
 [[nodiscard]] Status check_pidfile(int fd, const std::string& path, const Actor& actor);
 
 /// Writes `content` to a new file next to `path` and renames it over
-/// `path` (so a reader never sees half of it, and whatever was at `path`,
-/// a link or a FIFO, is replaced, not followed). Returns the new file's id.
-[[nodiscard]] Result<FileId> replace(const std::string& path, std::string_view content, const Actor& actor);
+/// `path` (so a reader never sees half of it, and nothing at `path` is
+/// followed). In a directory others can write, what is at `path` must be
+/// `ours` (the file written last time) or pass the pidfile rules. Returns
+/// the new file's id.
+[[nodiscard]] Result<FileId> replace(const std::string& path, std::string_view content, const FileId& ours,
+                                     const Actor& actor);
 
 /// Log rotation: renames path.(keep-1) → path.keep, ..., path → path.1 in
-/// the directory of `path` (renameat: links are moved, never followed).
-[[nodiscard]] Status rotate(const std::string& path, int keep, const Actor& actor);
+/// the directory of `path` (renameat: links are moved, never followed),
+/// only if `path` still names `current`, a regular file, or the service
+/// controls the directory (then as the service).
+[[nodiscard]] Status rotate(const std::string& path, int keep, const FileId& current, const Actor& actor);
 
 /// Whether `path` still names the file `id` (nothing is followed).
 [[nodiscard]] bool names(const std::string& path, const FileId& id, const Actor& actor);

@@ -2,7 +2,8 @@
 # Issue 13, items 3 and 5: as root, a pidfile that another user owns or can
 # write, a hard link, a file the service renamed over the pidfile, a FIFO or a
 # device node is refused (start 125, --status 4, --stop/--signal 125), never
-# blocks, and is never written, signalled through or unlinked.
+# blocks, and is never written, signalled through or unlinked. The child
+# pidfile never replaces a FIFO or another user's file either.
 set -eu
 . "$(dirname "$0")/lib.sh"
 need_root "creates files as nobody, switches users"
@@ -114,4 +115,19 @@ track "$(cat d2/child.pid)"
 kill -TERM "$sup"
 wait_for 20 not_alive "$sup"
 [ -p d2/child.pid.tmp ] || fail "d2/child.pid.tmp is no longer a FIFO"
+
+# h. In a sticky directory, the child pidfile never replaces another user's
+# file (nobody could not have); the supervisor warns and runs on.
+mkdir st
+chmod 1777 st
+as_nobody sh -c 'echo theirs > st/child.pid'
+verb 0 "start with another user's file at the child pidfile" \
+    -r -p "$dir/st.pid" -o "$dir/st.log" --child-pidfile "$dir/st/child.pid" -- sleep 300
+sup=$(daemon_pid st.pid)
+wait_for 20 grep -q "cannot write child pidfile" st.log
+assert_eq theirs "$(cat st/child.pid)" "another user's file at the child pidfile path"
+assert_eq nobody "$(stat -c %U st/child.pid)" "owner of that file"
+kill -TERM "$sup"
+wait_for 20 not_alive "$sup"
+[ -e st/child.pid ] || fail "the supervisor removed another user's file at the child pidfile path"
 echo ok
