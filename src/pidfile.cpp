@@ -120,7 +120,9 @@ bool is_alive(pid_t pid, const timespec& written) {
 }
 
 Result<Locked> acquire(const std::string& path, const sys::fs::Actor& actor) {
-    for (;;) {
+    // Each round follows a start that removed or replaced the file; more
+    // than a few in a row means someone keeps doing it.
+    for (int round = 0; round < 100; ++round) {
         auto file = open_file(path, actor);
         if (!file) return file.error();
         int fd = file->fd.get();
@@ -138,6 +140,7 @@ Result<Locked> acquire(const std::string& path, const sys::fs::Actor& actor) {
         if (auto pid = live_pid_in(fd)) return already_running(*pid);
         return file;
     }
+    return usage_error("pidfile " + path + " keeps being removed or replaced while daemonize locks it");
 }
 
 void remove(Locked& file, const sys::fs::Actor& actor) {

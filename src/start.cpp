@@ -110,6 +110,10 @@ Result<int> run_start(const Options& opts) {
     if (!identity) return std::move(identity).error();
     plan.identity = std::move(*identity);
     const sys::fs::Actor actor = file_actor(plan.identity);
+    if (!opts.supervise.child_pidfile.empty()) {
+        sp.child_pidfile = make_absolute(*cwd, opts.supervise.child_pidfile);
+        if (auto ok = sys::fs::check_pidfile_place(sp.child_pidfile, actor); !ok) return ok.error();
+    }
 
     // Readiness (SPEC.md section 8). A supervisor opens its own socket and
     // pipes, one per instance; in the default mode the caller waits itself.
@@ -212,7 +216,7 @@ Result<int> run_start(const Options& opts) {
             }
         }
     }
-    if (!opts.supervise.child_pidfile.empty()) sp.child_pidfile = make_absolute(*cwd, opts.supervise.child_pidfile);
+
     sp.log_events = !opts.supervise.plain_init() || log::verbose_enabled();
     plan.take_terminal = foreground && sp.instances == 1;
     sp.ready = opts.ready;

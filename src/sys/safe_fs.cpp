@@ -8,12 +8,13 @@
 //    O_PATH|O_NOFOLLOW. A directory is *trusted* when it is owned by root or
 //    the invoking user and writable by neither group nor others. An entry is
 //    *pinned* when nobody untrusted can have put it there or moved it: its
-//    directory is trusted, or is a sticky directory of root's or the
-//    invoking user's and the entry is theirs too (/tmp/root-owned-dir).
-//    Trust is lost for good at the first entry that is not pinned. A
-//    symbolic link is followed only if it is pinned (the kernel's
-//    protected_symlinks rule, whatever the sysctl says): owning a link
-//    proves nothing in a directory others can write, they can rename it.
+//    directory is trusted, or it is a trusted directory in a sticky
+//    directory of root's or the invoking user's (/tmp/root-owned-dir: a
+//    directory moves to a new parent only with write permission on itself).
+//    Trust is lost at the first entry that is not pinned, for the rest of
+//    the walk but for the target of a pinned link, which a trusted party
+//    chose. A symbolic link is followed only if it is pinned: owning a link
+//    proves nothing where others can write, they can rename it there.
 // 2. The last component is looked at (lstat through O_PATH) before it is
 //    opened: in an untrusted directory only a regular file with one link,
 //    owned by root, the invoking user or the service, is accepted; then it
@@ -63,12 +64,13 @@ bool dir_trusted(const struct stat& st, const Actor& a) {
 }
 
 // Point 1: an entry of directory `dir` that nobody untrusted can have put
-// there or moved: the directory is trusted, or it is a sticky directory of
-// root's or yours and the entry is root's or yours (only its owner or the
-// directory's may rename it).
+// there or moved. Anyone who can write a sticky directory may still move
+// a file or link of root's into it, but a directory moves to a new parent
+// only with write permission on itself: so in a sticky directory of root's
+// or yours, only a trusted directory is pinned.
 bool pinned(const struct stat& entry, const struct stat& dir, bool dir_is_trusted, const Actor& a) {
     if (dir_is_trusted) return true;
-    return (dir.st_mode & S_ISVTX) != 0 && a.trusts(dir.st_uid) && a.trusts(entry.st_uid);
+    return (dir.st_mode & S_ISVTX) != 0 && a.trusts(dir.st_uid) && S_ISDIR(entry.st_mode) && dir_trusted(entry, a);
 }
 
 const char* kind_of(mode_t mode) {
@@ -121,7 +123,7 @@ bool on_proc(int dir) {
     return ::fstatfs(dir, &fs) == 0 && fs.f_type == proc_super_magic;
 }
 
-bool service_controls(int dir, const struct stat& dir_st, const struct stat* entry, const Actor& a);
+bool service_controls(int dir, const struct stat& dir_st, int entry_fd, const struct stat* entry, const Actor& a);
 
 // Resolves `path` (absolute) as point 1 above says; with `ask_service`,
 // notes whether it went through a directory the service can write (point
@@ -160,7 +162,7 @@ Result<Resolved> resolve(const std::string& path, bool follow_leaf, const Actor&
         int fd = ::openat(r.dir.get(), name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC);
         if (fd == -1) {
             if (last && errno == ENOENT) {
-                if (ask_service && !r.service) r.service = service_controls(r.dir.get(), dir_st, nullptr, a);
+                if (ask_service && !r.service) r.service = service_controls(r.dir.get(), dir_st, -1, nullptr, a);
                 r.leaf = std::move(name);
                 return r;
             }
@@ -168,7 +170,7 @@ Result<Resolved> resolve(const std::string& path, bool follow_leaf, const Actor&
         }
         UniqueFd here{fd};
         if (::fstat(fd, &st) == -1) return sys_error("stat " + path);
-        if (ask_service && !r.service) r.service = service_controls(r.dir.get(), dir_st, &st, a);
+        if (ask_service && !r.service) r.service = service_controls(r.dir.get(), dir_st, fd, &st, a);
         const bool safe_entry = pinned(st, dir_st, r.trusted, a);
         if (S_ISLNK(st.st_mode) && (!last || follow_leaf)) {
             if (!safe_entry)
@@ -255,18 +257,31 @@ private:
     std::vector<gid_t> saved_groups_;
 };
 
-// Point 3: whether the service can replace `entry` (nullptr: create it) in
-// directory `dir`. An owner can always chmod its directory, so ownership
-// alone decides; in a sticky directory not its own, it can touch only its
-// own entries.
-bool service_controls(int dir, const struct stat& dir_st, const struct stat* entry, const Actor& a) {
-    if (!a.has_service) return false;
-    if (dir_st.st_uid == a.service_uid) return true;
-    if (dir_trusted(dir_st, a)) return false;
-    if ((dir_st.st_mode & S_ISVTX) != 0 && entry != nullptr && entry->st_uid != a.service_uid) return false;
+// Whether the service may write `fd` (a directory) now.
+bool service_may_write(int fd, const Actor& a) {
     AsService probe(a, true);
     if (probe.error() != 0) return true;  // then the operation as the service fails and says why
-    return ::faccessat(dir, ".", W_OK, AT_EACCESS) == 0;
+    return ::faccessat(fd, ".", W_OK, AT_EACCESS) == 0;
+}
+
+// Point 3: whether the service can have put `entry` (nullptr: a missing
+// one, which it could create) into directory `dir`. An owner can always
+// chmod its directory, so ownership alone decides. In a sticky directory it
+// cannot replace others' entries, but it can move in any file or link it
+// can reach; a directory only if it may write that directory.
+bool service_controls(int dir, const struct stat& dir_st, int entry_fd, const struct stat* entry, const Actor& a) {
+    if (!a.has_service) return false;
+    if (dir_st.st_uid == a.service_uid) return true;
+    if (dir_trusted(dir_st, a) || !service_may_write(dir, a)) return false;
+    if ((dir_st.st_mode & S_ISVTX) == 0 || entry == nullptr || !S_ISDIR(entry->st_mode)) return true;
+    if (entry->st_uid == a.service_uid) return true;
+    return !dir_trusted(*entry, a) && service_may_write(entry_fd, a);
+}
+
+std::string as_whom(bool service, const Actor& a) {
+    return service ? " (as uid " + std::to_string(a.service_uid) +
+                         ": the service controls a directory on the way, so daemonize acts as the service there)"
+                   : "";
 }
 
 // Resolves `path` and runs op(resolved, as_service): as ourselves, or, if
@@ -281,12 +296,12 @@ auto run_resolved(const std::string& path, bool follow_leaf, const Actor& a, Op 
     AsService as(a, true);
     if (as.error() != 0) return sys_error("take the identity of uid " + std::to_string(a.service_uid), as.error());
     auto again = resolve(path, follow_leaf, a, false);
-    if (!again) return std::move(again).error();
+    if (!again) {
+        Error e = std::move(again).error();
+        e.what += as_whom(true, a);
+        return e;
+    }
     return op(*again, true);
-}
-
-std::string as_whom(bool service, const Actor& a) {
-    return service ? " (as uid " + std::to_string(a.service_uid) + ", who can write a directory on the way)" : "";
 }
 
 // Point 2 above, for a leaf in an untrusted directory.
@@ -315,7 +330,10 @@ Result<Opened> open_existing(const Resolved& r, const std::string& path, Access 
     }
     int flags = (access == Access::read ? O_RDONLY : O_WRONLY | O_APPEND) | O_CLOEXEC | O_NOCTTY;
     if (!r.magic) flags |= O_NOFOLLOW;
-    if (!r.trusted) flags |= O_NONBLOCK;
+    // Never block: not on a FIFO where others can write, and not on a file
+    // lease (held by the file's owner, who may be the service).
+    const bool nonblock = !r.trusted || S_ISREG(r.st.st_mode);
+    if (nonblock) flags |= O_NONBLOCK;
     int fd = retry_eintr([&] { return ::openat(r.dir.get(), r.leaf.c_str(), flags); });
     if (fd == -1) {
         if (errno == ENOENT || errno == ELOOP) return Opened{};  // changed under us: again
@@ -328,6 +346,8 @@ Result<Opened> open_existing(const Resolved& r, const std::string& path, Access 
         auto st = fstat_fd(fd, path);
         if (!st) return std::move(st).error();
         if (auto ok = check_untrusted_leaf(*st, path, a); !ok) return ok.error();
+    }
+    if (nonblock) {
         int fl = ::fcntl(fd, F_GETFL);
         if (fl != -1) (void)::fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
     }
@@ -352,7 +372,9 @@ Result<Opened> create_new(const Resolved& r, const std::string& path, Access acc
     if (!st) return std::move(st).error();
     if (a.has_service && !service && ::fchown(fd, a.service_uid, a.service_gid) == -1) {
         int err = errno;
-        ::unlinkat(r.dir.get(), r.leaf.c_str(), 0);
+        struct stat now {};
+        if (::fstatat(r.dir.get(), r.leaf.c_str(), &now, AT_SYMLINK_NOFOLLOW) == 0 && id_of(now) == id_of(*st))
+            ::unlinkat(r.dir.get(), r.leaf.c_str(), 0);
         return sys_error("give " + path + " to uid " + std::to_string(a.service_uid), err);
     }
     return Opened{std::move(file), true, id_of(*st)};
@@ -397,10 +419,28 @@ Status check_pidfile(int fd, const std::string& path, const Actor& actor) {
     return Ok{};
 }
 
+// Point 4: a pidfile where the service can put files of root's (the ones
+// daemonize wrote, or a root-owned directory it renames onto the path)
+// could name anything; such a place is refused outright.
+namespace {
+Status check_place(const Resolved& r, const std::string& what, const Actor& a) {
+    if (!r.service) return Ok{};
+    return refusal(what + " is in a place that the service (uid " + std::to_string(a.service_uid) +
+                   ") controls, so it could swap the file; keep it in a directory only root can write");
+}
+}  // namespace
+
+Status check_pidfile_place(const std::string& path, const Actor& actor) {
+    auto r = resolve(path, false, actor, true);
+    if (!r) return std::move(r).error();
+    return check_place(*r, path, actor);
+}
+
 Result<Opened> open_pidfile(const std::string& path, bool create, const Actor& actor) {
     for (int attempt = 0; attempt < max_attempts; ++attempt) {
-        auto r = resolve(path, false, actor, false);
+        auto r = resolve(path, false, actor, true);
         if (!r) return std::move(r).error();
+        if (auto ok = check_place(*r, "pidfile " + path, actor); !ok) return ok.error();
         if (!r->exists) {
             if (!create) return sys_error("open pidfile " + path, ENOENT);
             int fd = retry_eintr([&] {
@@ -435,8 +475,9 @@ Result<Opened> open_pidfile(const std::string& path, bool create, const Actor& a
 }
 
 Result<FileId> replace(const std::string& path, std::string_view content, const FileId& ours, const Actor& actor) {
-    auto r = resolve(path, false, actor, false);
+    auto r = resolve(path, false, actor, true);
     if (!r) return std::move(r).error();
+    if (auto ok = check_place(*r, path, actor); !ok) return ok.error();
     if (r->exists && S_ISDIR(r->st.st_mode)) return sys_error("replace " + path, EISDIR);
     // Where others can write, only what the pidfile rules accept is replaced
     // (point 4): not a link, a FIFO or someone else's file.
@@ -470,6 +511,33 @@ Result<FileId> replace(const std::string& path, std::string_view content, const 
     return refusal("cannot find a free temporary name next to " + path);
 }
 
+namespace {
+
+// One rotation step, from → to in r.dir. Where others can write and we act
+// as ourselves, only a regular file of root's, yours or the service's (an
+// older rotation) is moved or replaced, and never something put at `to`
+// meanwhile (RENAME_NOREPLACE after removing the file looked at).
+bool rename_over(const Resolved& r, const std::string& from, const std::string& to, bool service, const Actor& a) {
+    int d = r.dir.get();
+    if (r.trusted || service) return ::renameat(d, from.c_str(), d, to.c_str()) == 0 || errno == ENOENT;
+    auto ours = [&](const std::string& name, bool& exists) {
+        struct stat st {};
+        exists = ::fstatat(d, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
+        return exists && S_ISREG(st.st_mode) && (a.trusts(st.st_uid) || (a.has_service && st.st_uid == a.service_uid));
+    };
+    bool from_exists = false, to_exists = false;
+    bool from_ours = ours(from, from_exists), to_ours = ours(to, to_exists);
+    if (!from_exists) return true;
+    if (!from_ours || (to_exists && !to_ours)) {
+        errno = EEXIST;
+        return false;
+    }
+    if (to_exists && ::unlinkat(d, to.c_str(), 0) == -1 && errno != ENOENT) return false;
+    return ::renameat2(d, from.c_str(), d, to.c_str(), RENAME_NOREPLACE) == 0 || errno == ENOENT;
+}
+
+}  // namespace
+
 Status rotate(const std::string& path, int keep, const FileId& current, const Actor& actor) {
     return run_resolved(path, false, actor, [&](const Resolved& r, bool service) -> Status {
         // What the service put at the path may be moved aside as the
@@ -481,7 +549,7 @@ Status rotate(const std::string& path, int keep, const FileId& current, const Ac
         for (int n = keep; n >= 1; --n) {
             std::string from = n == 1 ? r.leaf : r.leaf + "." + std::to_string(n - 1);
             std::string to = r.leaf + "." + std::to_string(n);
-            if (::renameat(r.dir.get(), from.c_str(), r.dir.get(), to.c_str()) == -1 && errno != ENOENT)
+            if (!rename_over(r, from, to, service, actor))
                 result = sys_error("rotate " + path + (n == 1 ? "" : "." + std::to_string(n - 1)) + " to " + path +
                                    "." + std::to_string(n) + as_whom(service, actor));
         }

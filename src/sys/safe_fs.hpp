@@ -65,6 +65,10 @@ struct Opened {
 /// The pidfile rules, applied to an open file (fstat).
 [[nodiscard]] Status check_pidfile(int fd, const std::string& path, const Actor& actor);
 
+/// Refuses a pidfile path that goes through a place the service controls
+/// (it could swap the file there for one of root's).
+[[nodiscard]] Status check_pidfile_place(const std::string& path, const Actor& actor);
+
 /// Writes `content` to a new file next to `path` and renames it over
 /// `path` (so a reader never sees half of it, and nothing at `path` is
 /// followed). In a directory others can write, what is at `path` must be

@@ -26,7 +26,8 @@ need_root() {
     [ "$(id -u)" = 0 ] || { echo "SKIP: needs root ($*)"; exit 77; }
 }
 
-# Runs a command as the unprivileged user the security tests use as "the service".
+# Runs a command as the unprivileged user the security tests use as "the
+# service". In the background, $! is not its PID: use setpriv directly there.
 as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
 
 # Kills every tracked PID and every PID named by a pidfile anywhere in $dir.

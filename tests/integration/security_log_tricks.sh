@@ -3,8 +3,8 @@
 # files into its log path, makes its directory read-only so that daemonize
 # would act as root there, swaps a directory on the path, or blocks every
 # rotation, never makes the supervisor write into, create or truncate a
-# root-owned file, and never makes it spin. A device node used as a log is
-# never rotated away.
+# root-owned file, and never makes it spin or block. A device node used as
+# a log is never rotated away.
 set -eu
 . "$(dirname "$0")/lib.sh"
 need_root "creates files as nobody, switches users"
@@ -119,4 +119,20 @@ wait_for 20 test -e m/done
 stop_service dev
 [ -c null ] || fail "the device node used as a log is gone: $(ls -l null)"
 [ ! -e null.1 ] || fail "the device node was rotated: $(ls -l null*)"
+
+# 7. A file lease the service holds on its own log never blocks daemonize
+# (opening a leased file would wait for the lease-break time, 45 s).
+mkdir R
+: > R/leased.log
+chown nobody:nogroup R/leased.log
+rm -f m/*
+setpriv --reuid=nobody --regid=nogroup --clear-groups perl -e '$SIG{IO} = "IGNORE"; open(F, "<", $ARGV[0]) or die; fcntl(F, 1024, 0) or die "F_SETLEASE: $!"; open(M, ">", $ARGV[1]); close(M); sleep 300' \
+    "$dir/R/leased.log" "$dir/m/leased" &
+track $!
+wait_for 20 test -e m/leased
+set +e
+timeout 20 "$DAEMONIZE" -u nobody -o "$dir/R/leased.log" -- true >out 2>err
+rc=$?
+set -e
+[ "$rc" != 124 ] || fail "opening a log the service holds a lease on blocked for 20 s"
 echo ok

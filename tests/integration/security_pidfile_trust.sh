@@ -77,19 +77,34 @@ verb 125 "a failed start on a hard-linked pidfile" -p hl.pid -- /nonexistent/cmd
 cmp -s root/precious precious.orig || fail "the hard-linked file was changed: $(cat root/precious)"
 assert_eq 2 "$(stat -c %h root/precious)" "link count of the hard-linked file"
 
-# e. A -u service renames its own file over the supervisor's pidfile.
-run_daemonize -r -u nobody -p "$dir/d/app.pid" -- sh -c \
-    "while [ ! -e $dir/d/go ]; do sleep 0.05; done; echo $victim > $dir/d/x; mv -f $dir/d/x $dir/d/app.pid; exec sleep 300"
-assert_eq 0 "$rc" "start of the supervisor (stderr: $(cat err))"
+# e. A -u service could swap files in its own directory: a pidfile there
+# (or a child pidfile) is refused at the start, before anything runs.
+refused_start_u() {  # WHAT ARGS...
+    _what=$1
+    shift
+    verb 125 "$_what" -r -u nobody "$@" -- sleep 3001
+    assert_contains err "controls" "$_what: message"
+    ! started || fail "$_what: the command was started"
+}
+refused_start_u "pidfile in the service's directory" -p "$dir/d/app.pid"
+[ ! -e d/app.pid ] || fail "a refused start left d/app.pid"
+mkdir d/sub
+refused_start_u "pidfile below the service's directory" -p "$dir/d/sub/app.pid"
+refused_start_u "child pidfile in the service's directory" -p "$dir/e.pid" --child-pidfile "$dir/d/child.pid"
+[ ! -e e.pid ] || fail "a refused start left e.pid"
+# Another user (here nobody, the service being "daemon") renames a file of
+# its own over a supervisor's pidfile in its directory: --stop refuses it,
+# and the supervisor does not unlink what it did not create.
+verb 0 "start of a supervisor with its pidfile in another user's directory" \
+    -r -u daemon -p "$dir/d/app.pid" -- sleep 300
 sup=$(daemon_pid d/app.pid)
-touch d/go
-wait_for 20 grep -qx "$victim" d/app.pid
-verb 125 "--stop on a pidfile the service replaced" --stop -p d/app.pid
-is_alive "$victim" || fail "--stop killed the process named by the service's replacement pidfile"
+as_nobody sh -c "echo $victim > d/x && mv -f d/x d/app.pid"
+verb 125 "--stop on a pidfile another user replaced" --stop -p d/app.pid
+is_alive "$victim" || fail "--stop killed the process named by another user's replacement pidfile"
 kill -TERM "$sup"
 wait_for 20 not_alive "$sup"
-[ -e d/app.pid ] || fail "the supervisor unlinked the file the service put at its pidfile path"
-assert_eq "$victim" "$(cat d/app.pid)" "content of the service's file"
+[ -e d/app.pid ] || fail "the supervisor unlinked the file another user put at its pidfile path"
+assert_eq "$victim" "$(cat d/app.pid)" "content of the other user's file"
 
 # f. A FIFO or a device node as pidfile: no verb blocks, none removes it.
 mkfifo fifo.pid
