@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "log.hpp"
+#include "number.hpp"
 #include "sys/posix.hpp"
 
 namespace daemonize::capture {
@@ -44,24 +45,8 @@ std::string local_time(const timespec& when, const char* format) {
 }  // namespace
 
 Result<std::uint64_t> parse_size(std::string_view text) {
-    auto bad = [&] { return usage_error("--log-max-size: '" + std::string(text) + "' is not a size like 4096, 64K, 10M or 1G"); };
-    if (text.empty()) return bad();
-    std::uint64_t unit = 1;
-    switch (text.back()) {
-    case 'K': case 'k': unit = 1ULL << 10; break;
-    case 'M': case 'm': unit = 1ULL << 20; break;
-    case 'G': case 'g': unit = 1ULL << 30; break;
-    default: break;
-    }
-    if (unit != 1) text.remove_suffix(1);
-    if (text.empty() || text.size() > 12) return bad();
-    std::uint64_t value = 0;
-    for (char c : text) {
-        if (c < '0' || c > '9') return bad();
-        value = value * 10 + static_cast<std::uint64_t>(c - '0');
-    }
-    if (value == 0) return bad();
-    return value * unit;
+    if (auto bytes = parse_bytes(text)) return *bytes;
+    return usage_error("--log-max-size: '" + std::string(text) + "' is not a size like 4096, 64K, 10M or 1G (at most 16 EiB)");
 }
 
 std::string expand_instance(std::string_view path, std::string_view value) {

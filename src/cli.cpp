@@ -3,8 +3,11 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+
 #include "capture.hpp"
 #include "identity.hpp"
+#include "number.hpp"
 #include "sys/signals.hpp"
 
 namespace daemonize {
@@ -296,6 +299,8 @@ Status finish(Options& o, const RawOptions& raw) {
     SuperviseOptions& sv = o.supervise;
     sv.for_logging = o.log.given && !sv.foreground && !raw.restart_flag && raw.restart.empty() && raw.instances.empty();
     if (auto ok = finish_supervise(sv, raw, raw.stop || o.ready.wait); !ok) return ok;
+    if (!sv.child_pidfile.empty() && sv.child_pidfile == o.pidfile)
+        return usage_error("--child-pidfile and --pidfile name the same file '" + o.pidfile + "'");
     sv.capture = o.log.given || (sv.active() && (!o.stdio.out.empty() || !o.stdio.err.empty()));
     for (const std::string* path : {&o.stdio.out, &o.stdio.err}) {
         if (path->find("%i") != std::string::npos && !sv.capture)
@@ -307,14 +312,9 @@ Status finish(Options& o, const RawOptions& raw) {
 }  // namespace
 
 Result<unsigned> parse_umask(std::string_view text) {
-    if (text.empty() || text.size() > 4) return usage_error("--umask: '" + std::string(text) + "' is not an octal mode like 022");
-    unsigned value = 0;
-    for (char c : text) {
-        if (c < '0' || c > '7') return usage_error("--umask: '" + std::string(text) + "' is not an octal mode like 022");
-        value = value * 8 + static_cast<unsigned>(c - '0');
-    }
-    if (value > 0777) return usage_error("--umask: '" + std::string(text) + "' is larger than 0777");
-    return value;
+    auto mask = text.size() <= 4 ? parse_unsigned<unsigned>(text, 0777, 8) : std::nullopt;
+    if (!mask) return usage_error("--umask: '" + std::string(text) + "' is not an octal mode from 0 to 0777 like 022");
+    return *mask;
 }
 
 Result<std::pair<std::string, std::string>> parse_env_assignment(std::string_view text) {
@@ -353,13 +353,22 @@ Result<Command> parse_cli(const std::vector<std::string>& args) {
     // "-o ''" would silently mean /dev/null; an empty name is always a mistake.
     cmd.options.chdir_given = app.count("--chdir") > 0;
     cmd.options.umask_given = app.count("--umask") > 0;
-    for (const char* name : {"--chdir", "--stdin", "--stdout", "--stderr", "--pidfile", "--user", "--group",
+    for (const char* name : {"--chdir", "--umask", "--stdin", "--stdout", "--stderr", "--pidfile", "--user", "--group",
                              "--restart", "--instances", "--max-restarts", "--restart-delay", "--success-exit",
                              "--stop-timeout", "--child-pidfile", "--ready-timeout", "--ready-fd", "--log-max-size",
-                             "--log-keep"}) {
+                             "--log-keep", "--signal"}) {
         if (app.count(name) > 0 && app.get_option(name)->as<std::string>().empty())
             return usage_error(std::string(name) + ": empty value");
     }
+    // CLI11 reads "--timestamps=" like "--timestamps": look at the option
+    // words themselves (not COMMAND's, which come after them).
+    const size_t option_words = args.size() - std::min(args.size(), app.remaining_size() + 1);
+    auto given_empty = [&](const char* word) {
+        return std::find(args.begin() + 1, args.begin() + 1 + static_cast<std::ptrdiff_t>(option_words), word) !=
+               args.begin() + 1 + static_cast<std::ptrdiff_t>(option_words);
+    };
+    if (given_empty("--timestamps=")) return usage_error("--timestamps=: empty value (iso or unix)");
+    if (given_empty("--syslog=")) return usage_error("--syslog=: empty tag (give a TAG or leave out the '=')");
     raw.syslog = app.count("--syslog") > 0;
     if (auto done = finish(cmd.options, raw); !done) return done.error();
     if (cmd.options.verb != Verb::start) {

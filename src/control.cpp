@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -38,14 +39,17 @@ std::optional<sys::UniqueFd> pin(const Lookup& l) {
     return pidfd;
 }
 
-// Readable pidfd = the process exited (a zombie counts as exited).
-bool wait_exit(int pidfd, long timeout_ms) {
+// Readable pidfd = the process exited (a zombie counts as exited). Waits
+// of any length (up to --stop-timeout's 10^8 s), in poll-sized steps.
+bool wait_exit(int pidfd, std::int64_t timeout_ms) {
+    const std::int64_t deadline = sys::monotonic_ms() + timeout_ms;
     pollfd p{pidfd, POLLIN, 0};
     for (;;) {
-        int n = ::poll(&p, 1, static_cast<int>(timeout_ms));
+        std::int64_t left = std::max<std::int64_t>(deadline - sys::monotonic_ms(), 0);
+        int n = ::poll(&p, 1, static_cast<int>(std::min<std::int64_t>(left, 1 << 30)));
         if (n > 0) return true;
-        if (n == 0) return false;
-        if (errno != EINTR) return false;
+        if (n == -1 && errno != EINTR) return false;
+        if (n == 0 && left == 0) return false;
     }
 }
 
@@ -139,7 +143,9 @@ Result<int> status(const Options& opts) {
         return lsb_code(l.state);
     }
     std::string line = status_line(l) + "\n";
-    if (!sys::write_all(STDOUT_FILENO, line.data(), line.size())) return sys_error("write status");
+    // The exit code is the answer; a closed stdout must not change it.
+    if (auto ok = sys::write_all(STDOUT_FILENO, line.data(), line.size()); !ok)
+        log::warn("cannot print the status: %s", format_error(ok.error()).c_str());
     return lsb_code(l.state);
 }
 

@@ -1,6 +1,7 @@
 // User and group lookup (caller side).
 #include "identity.hpp"
 
+#include "number.hpp"
 #include "sys/users.hpp"
 
 #include <unistd.h>
@@ -56,15 +57,8 @@ std::pair<std::string, std::string> split_user_group(std::string_view spec) {
 }
 
 std::optional<unsigned> parse_id(std::string_view text) {
-    if (text.empty() || text.size() > 10) return std::nullopt;
-    unsigned long long value = 0;
-    for (char c : text) {
-        if (c < '0' || c > '9') return std::nullopt;
-        value = value * 10 + static_cast<unsigned>(c - '0');
-    }
     // (uid_t)-1 means "unchanged" to setuid() and friends.
-    if (value >= std::numeric_limits<uid_t>::max()) return std::nullopt;
-    return static_cast<unsigned>(value);
+    return parse_unsigned<unsigned>(text, std::numeric_limits<uid_t>::max() - 1);
 }
 
 Result<std::optional<Identity>> resolve_identity(const IdentityOptions& opts) {

@@ -7,10 +7,9 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <csignal>
 #include <cstring>
-#include <sys/time.h>
 
+#include "number.hpp"
 #include "sys/posix.hpp"
 #include "sys/proc.hpp"
 
@@ -41,33 +40,14 @@ std::optional<time_t> boot_time() {
     }
     auto at = all.find("\nbtime ");
     if (at == std::string::npos) return std::nullopt;
-    return static_cast<time_t>(std::strtoll(all.c_str() + at + 7, nullptr, 10));
+    std::string_view rest = std::string_view(all).substr(at + 7);
+    auto btime = parse_unsigned<unsigned long long>(rest.substr(0, rest.find('\n')));
+    if (!btime) return std::nullopt;
+    return static_cast<time_t>(*btime);
 }
 
 Error already_running(pid_t pid) {
     return Error{ExitCode::not_running_or_busy, "already running as PID " + std::to_string(pid), 0};
-}
-
-// Some other start holds the lock. If its PID is in the file and alive, it is
-// running; otherwise wait for the lock (bounded: a holder may be stuck).
-extern "C" void on_alarm(int) {}
-
-Status wait_for_lock(int fd, const std::string& path) {
-    struct sigaction sa {}, old {};
-    sa.sa_handler = on_alarm;  // no SA_RESTART: flock() must return EINTR
-    ::sigaction(SIGALRM, &sa, &old);
-    itimerval timer{{0, 0}, {lock_wait_seconds, 0}}, off{};
-    ::setitimer(ITIMER_REAL, &timer, nullptr);
-    int rc = ::flock(fd, LOCK_EX);
-    int err = errno;
-    ::setitimer(ITIMER_REAL, &off, nullptr);
-    ::sigaction(SIGALRM, &old, nullptr);
-    if (rc == 0) return Ok{};
-    if (err == EINTR)
-        return Error{ExitCode::not_running_or_busy,
-                     "pidfile " + path + " is locked by another process that has not written its PID",
-                     0};
-    return sys_error("lock pidfile " + path, err);
 }
 
 std::optional<pid_t> live_pid_in(int fd) {
@@ -80,6 +60,24 @@ std::optional<pid_t> live_pid_in(int fd) {
     return std::nullopt;
 }
 
+// Some other start holds the lock: wait for it, a bounded time (a holder
+// may be stuck), unless the file meanwhile names a live process: then that
+// one is running. flock() cannot be polled and a timer signal could be
+// blocked by whoever started us, so: retry LOCK_NB every few milliseconds.
+Status wait_for_lock(int fd, const std::string& path) {
+    const std::int64_t deadline = sys::monotonic_ms() + lock_wait_seconds * 1000;
+    for (;;) {
+        if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return Ok{};
+        if (errno != EWOULDBLOCK && errno != EINTR) return sys_error("lock pidfile " + path);
+        if (auto pid = live_pid_in(fd)) return already_running(*pid);
+        if (sys::monotonic_ms() >= deadline)
+            return Error{ExitCode::not_running_or_busy,
+                         "pidfile " + path + " is locked by another process that has not written its PID", 0};
+        timespec pause{0, 5 * 1000 * 1000};
+        ::nanosleep(&pause, nullptr);
+    }
+}
+
 Result<Locked> open_file(const std::string& path, const sys::fs::Actor& actor) {
     auto file = sys::fs::open_pidfile(path, true, actor);
     if (!file) return std::move(file).error();
@@ -90,14 +88,10 @@ Result<Locked> open_file(const std::string& path, const sys::fs::Actor& actor) {
 
 std::optional<pid_t> parse_pid(std::string_view content) {
     if (!content.empty() && content.back() == '\n') content.remove_suffix(1);
-    if (content.empty() || content.size() > 7 || content.front() == '0') return std::nullopt;
-    long value = 0;
-    for (char c : content) {
-        if (c < '0' || c > '9') return std::nullopt;
-        value = value * 10 + (c - '0');
-    }
-    if (value < 2 || value > sys::max_pid) return std::nullopt;
-    return static_cast<pid_t>(value);
+    if (!content.empty() && content.front() == '0') return std::nullopt;
+    auto value = parse_unsigned<unsigned long>(content, static_cast<unsigned long>(sys::max_pid));
+    if (!value || *value < 2) return std::nullopt;
+    return static_cast<pid_t>(*value);
 }
 
 bool started_no_later_than(unsigned long long start_ticks, long ticks_per_second, time_t boot_time,
@@ -126,14 +120,7 @@ Result<Locked> acquire(const std::string& path, const sys::fs::Actor& actor) {
         auto file = open_file(path, actor);
         if (!file) return file.error();
         int fd = file->fd.get();
-        if (::flock(fd, LOCK_EX | LOCK_NB) == -1) {
-            if (errno != EWOULDBLOCK) return sys_error("lock pidfile " + path);
-            if (auto pid = live_pid_in(fd)) return already_running(*pid);
-            if (auto waited = wait_for_lock(fd, path); !waited) {
-                if (auto pid = live_pid_in(fd)) return already_running(*pid);
-                return waited.error();
-            }
-        }
+        if (auto locked = wait_for_lock(fd, path); !locked) return locked.error();
         // The file we locked may have been removed (a failed start unlinks
         // it) or replaced while we waited; then the lock means nothing.
         if (!sys::fs::names(path, file->id, actor)) continue;

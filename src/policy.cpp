@@ -1,6 +1,8 @@
 // Restart decisions, backoff and limits; no system calls here.
 #include "policy.hpp"
 
+#include "number.hpp"
+
 #include <algorithm>
 #include <string>
 
@@ -33,6 +35,8 @@ Millis backoff_delay(int streak, const Backoff& b, double jitter) noexcept {
     ms = std::min(ms, static_cast<double>(b.max.count()));
     jitter = std::clamp(jitter, -1.0, 1.0);
     ms *= 1.0 + jitter / 10.0;
+    // Capped again after the jitter: MAX is a promise.
+    ms = std::min(ms, static_cast<double>(b.max.count()));
     return Millis{static_cast<Millis::rep>(ms + 0.5)};
 }
 
@@ -59,40 +63,17 @@ Error bad(std::string_view option, std::string_view text, const char* expected) 
     return usage_error(std::string(option) + ": '" + std::string(text) + "' is not " + expected);
 }
 
-std::optional<long> parse_uint(std::string_view text, long max) {
-    if (text.empty() || text.size() > 9) return std::nullopt;
-    long v = 0;
-    for (char c : text) {
-        if (c < '0' || c > '9') return std::nullopt;
-        v = v * 10 + (c - '0');
-    }
-    if (v > max) return std::nullopt;
-    return v;
-}
-
 }  // namespace
 
 Result<Millis> parse_seconds(std::string_view text, std::string_view option) {
-    auto dot = text.find('.');
-    std::string_view whole = text.substr(0, dot);
-    std::string_view frac = dot == std::string_view::npos ? std::string_view() : text.substr(dot + 1);
-    if (whole.empty() && frac.empty()) return bad(option, text, "a number of seconds");
-    auto w = whole.empty() ? std::optional<long>(0) : parse_uint(whole, 100000000);
-    if (!w || frac.size() > 3 || (dot != std::string_view::npos && frac.empty()))
-        return bad(option, text, "a number of seconds (like 0.5 or 10)");
-    long ms = *w * 1000;
-    long scale = 100;
-    for (char c : frac) {
-        if (c < '0' || c > '9') return bad(option, text, "a number of seconds (like 0.5 or 10)");
-        ms += (c - '0') * scale;
-        scale /= 10;
-    }
-    return Millis{ms};
+    auto ms = parse_millis(text, max_seconds);
+    if (!ms) return bad(option, text, "a number of seconds from 0 to 100000000 (like 0.5 or 10)");
+    return Millis{*ms};
 }
 
 Result<RestartLimit> parse_restart_limit(std::string_view text) {
     auto slash = text.find('/');
-    auto count = parse_uint(text.substr(0, slash), 1000000);
+    auto count = parse_unsigned<unsigned>(text.substr(0, slash), 1000000);
     if (!count) return bad("--max-restarts", text, "N or N/SECS");
     RestartLimit limit{static_cast<int>(*count), Millis{0}};
     if (slash != std::string_view::npos) {
@@ -122,7 +103,7 @@ Result<std::vector<int>> parse_exit_codes(std::string_view text) {
     size_t i = 0;
     while (i <= text.size()) {
         size_t end = std::min(text.find(',', i), text.size());
-        auto code = parse_uint(text.substr(i, end - i), 255);
+        auto code = parse_unsigned<unsigned>(text.substr(i, end - i), 255);
         if (!code) return bad("--success-exit", text, "a list of exit codes 0-255 like 0,3");
         codes.push_back(static_cast<int>(*code));
         i = end + 1;

@@ -41,8 +41,8 @@ struct Backoff {
 /// backoff.max starts a new streak.
 [[nodiscard]] int next_streak(int streak, Millis uptime, const Backoff& b) noexcept;
 
-/// min * 2^(streak-1), capped at max, scaled by (1 + jitter/10) where jitter
-/// is in [-1, 1]: ±10% so that instances do not restart in lockstep.
+/// min * 2^(streak-1) scaled by (1 + jitter/10) where jitter is in [-1, 1]
+/// (±10%, so that instances do not restart in lockstep), then capped at max.
 [[nodiscard]] Millis backoff_delay(int streak, const Backoff& b, double jitter) noexcept;
 
 /// --max-restarts: N in total, or N within any window of SECS.
@@ -68,7 +68,10 @@ private:
 
 /// "3" → {3, 0}; "5/60" → {5, 60 s}.
 [[nodiscard]] Result<RestartLimit> parse_restart_limit(std::string_view text);
-/// "0.1" → 100 ms; "2" → 2000 ms. Non-negative decimal seconds.
+/// The largest number of seconds any option takes (over three years).
+inline constexpr std::int64_t max_seconds = 100000000;
+/// "0.1" → 100 ms; "2" → 2000 ms. Non-negative decimal seconds, at most
+/// max_seconds, at most three decimals.
 [[nodiscard]] Result<Millis> parse_seconds(std::string_view text, std::string_view option);
 /// "MIN[:MAX]"; MAX defaults to 30 s (or MIN if larger).
 [[nodiscard]] Result<Backoff> parse_backoff(std::string_view text);

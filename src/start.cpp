@@ -155,6 +155,12 @@ Result<int> run_start(const Options& opts) {
         plan.pidfile_fd = pid_lock->fd.get();
         plan.pidfile_path = pid_lock->path;
         plan.pidfile_id = pid_lock->id;
+        // "./a.pid" and "a.pid", or two links to one directory: one file.
+        if (!sp.child_pidfile.empty() && sys::fs::names(sp.child_pidfile, pid_lock->id, actor)) {
+            if (pid_lock->created) pidfile::remove(*pid_lock, actor);
+            return usage_error("--child-pidfile " + sp.child_pidfile + " is the same file as --pidfile " +
+                               pid_lock->path);
+        }
         log::verbose("pidfile %s locked", plan.pidfile_path.c_str());
     }
     auto cleanup_pidfile = [&] {

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "../number.hpp"
 #include "posix.hpp"
 
 namespace daemonize::sys {
@@ -26,33 +27,25 @@ std::optional<std::string> read_small_file(const std::string& path) {
 }  // namespace
 
 std::optional<ProcStat> parse_proc_stat(std::string_view text) {
+    // The comm field (2) is in parentheses and may hold anything, ')' too:
+    // the fields after it start after the last ')'.
     auto close = text.rfind(')');
-    if (close == std::string_view::npos || close + 2 >= text.size()) return std::nullopt;
-    std::string_view rest = text.substr(close + 2);  // "S 1 2 ..." starting at field 3
-    ProcStat st;
-    st.state = rest.front();
-    if (rest.size() < 3 || rest[1] != ' ') return std::nullopt;
-    long ppid = 0;
-    size_t at = 2;
-    for (; at < rest.size() && rest[at] >= '0' && rest[at] <= '9' && ppid <= max_pid; ++at) ppid = ppid * 10 + (rest[at] - '0');
-    if (at == 2 || ppid > max_pid) return std::nullopt;
-    st.ppid = static_cast<pid_t>(ppid);
-    // Field 22 is the 20th field after the state's field 3.
-    size_t pos = 0;
-    for (int field = 3; field < 22; ++field) {
-        pos = rest.find(' ', pos);
-        if (pos == std::string_view::npos) return std::nullopt;
-        ++pos;
-    }
-    unsigned long long ticks = 0;
-    bool any = false;
-    for (; pos < rest.size() && rest[pos] >= '0' && rest[pos] <= '9'; ++pos) {
-        ticks = ticks * 10 + static_cast<unsigned>(rest[pos] - '0');
-        any = true;
-    }
-    if (!any) return std::nullopt;
-    st.start_ticks = ticks;
-    return st;
+    if (close == std::string_view::npos || close + 2 >= text.size() || text[close + 1] != ' ') return std::nullopt;
+    std::string_view rest = text.substr(close + 2);
+    auto field = [&rest](int n) -> std::string_view {  // n counts from field 3
+        std::string_view f = rest;
+        for (int i = 3; i < n; ++i) {
+            auto space = f.find(' ');
+            if (space == std::string_view::npos) return {};
+            f.remove_prefix(space + 1);
+        }
+        return f.substr(0, f.find_first_of(" \n"));
+    };
+    std::string_view state = field(3);
+    auto ppid = parse_unsigned<unsigned long>(field(4), static_cast<unsigned long>(max_pid));
+    auto start = parse_unsigned<unsigned long long>(field(22));
+    if (state.size() != 1 || !ppid || !start) return std::nullopt;
+    return ProcStat{state.front(), static_cast<pid_t>(*ppid), *start};
 }
 
 std::optional<ProcStat> read_proc_stat(pid_t pid) {
@@ -66,11 +59,10 @@ std::vector<pid_t> children_of(pid_t parent) {
     DIR* proc = ::opendir("/proc");
     if (proc == nullptr) return found;
     while (const dirent* e = ::readdir(proc)) {
-        char* end = nullptr;
-        long pid = std::strtol(e->d_name, &end, 10);
-        if (*end != '\0' || pid <= 0) continue;
-        auto st = read_proc_stat(static_cast<pid_t>(pid));
-        if (st && st->ppid == parent) found.push_back(static_cast<pid_t>(pid));
+        auto pid = parse_unsigned<unsigned long>(e->d_name, static_cast<unsigned long>(max_pid));
+        if (!pid) continue;
+        auto st = read_proc_stat(static_cast<pid_t>(*pid));
+        if (st && st->ppid == parent) found.push_back(static_cast<pid_t>(*pid));
     }
     ::closedir(proc);
     return found;

@@ -6,6 +6,8 @@
 #include <cctype>
 #include <cstring>
 
+#include "../number.hpp"
+
 namespace daemonize::sys {
 namespace {
 
@@ -25,13 +27,9 @@ constexpr Named names[] = {
 };
 
 std::optional<int> parse_number(std::string_view text) {
-    if (text.empty() || text.size() > 3) return std::nullopt;
-    int v = 0;
-    for (char c : text) {
-        if (c < '0' || c > '9') return std::nullopt;
-        v = v * 10 + (c - '0');
-    }
-    return v;
+    auto n = parse_unsigned<unsigned>(text, 999);
+    if (!n) return std::nullopt;
+    return static_cast<int>(*n);
 }
 
 }  // namespace

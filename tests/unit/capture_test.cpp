@@ -42,8 +42,13 @@ TEST_CASE("parse_size") {
     CHECK(*capture::parse_size("64K") == 64 * 1024);
     CHECK(*capture::parse_size("10M") == 10ULL << 20);
     CHECK(*capture::parse_size("1g") == 1ULL << 30);
-    for (const char* bad : {"", "K", "0", "0M", "-1", "1.5M", "10MB", "1T", "9999999999999"})
+    CHECK(*capture::parse_size("9999999999999") == 9999999999999ULL);
+    CHECK(*capture::parse_size("17179869183G") == 17179869183ULL << 30);  // the largest in G
+    // Overflow is an error, never a wrapped value (17179869185G was 1 GiB).
+    for (const char* bad : {"", "K", "0", "0M", "-1", "+1", " 1", "1.5M", "10MB", "1T", "17179869184G",
+                            "17179869185G", "18446744073709551616"})
         CHECK_FALSE(capture::parse_size(bad));
+
 }
 
 TEST_CASE("expand_instance") {

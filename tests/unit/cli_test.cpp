@@ -105,8 +105,9 @@ TEST_CASE("cli: an option without its value") {
     CHECK(r.error().what.find("--pidfile") != std::string::npos);
 }
 
-TEST_CASE("cli: empty file names are refused") {
-    for (const char* opt : {"--pidfile", "-o", "-e", "-i", "-c", "-u", "-g"}) {
+TEST_CASE("cli: empty values are refused, never taken as the default") {
+    for (const char* opt : {"--pidfile", "-o", "-e", "-i", "-c", "-u", "-g", "-m", "--stop-timeout",
+                            "--restart-delay", "--max-restarts", "--log-max-size"}) {
         CAPTURE(opt);
         auto r = parse({opt, "", "true"});
         REQUIRE_FALSE(r);
@@ -254,6 +255,51 @@ TEST_CASE("cli: --timestamps and --syslog take a value only after '='") {
     CHECK(v->options.log.syslog_tag == "web");
     CHECK_FALSE(parse({"--timestamps=rfc", "srv"}));
     CHECK_FALSE(parse({"--syslog=a b", "srv"}));
+    // "=" with nothing after it names nothing: an error, not the default...
+    for (const char* empty : {"--timestamps=", "--syslog="}) {
+        CAPTURE(empty);
+        auto e = parse({empty, "srv"});
+        REQUIRE_FALSE(e);
+        CHECK(e.error().what.find("empty") != std::string::npos);
+    }
+    // ...but the same words as the command's own arguments are the command's.
+    auto c = parse({"-f", "--", "tool", "--timestamps=", "--syslog="});
+    REQUIRE(c);
+    CHECK(c->options.command == std::vector<std::string>{"tool", "--timestamps=", "--syslog="});
+}
+
+TEST_CASE("cli: --signal with an empty name") {
+    auto r = parse({"--signal", "", "-p", "x.pid"});
+    REQUIRE_FALSE(r);
+    CHECK(r.error().what.find("empty") != std::string::npos);
+}
+
+TEST_CASE("cli: numbers are range-checked, never wrapped") {
+    auto big = parse({"-r", "--stop-timeout", "4294967.296", "true"});
+    REQUIRE(big);
+    CHECK(big->options.supervise.stop_timeout == std::chrono::milliseconds(4294967296LL));
+    for (auto words : std::vector<std::vector<std::string>>{
+             {"-r", "--stop-timeout", "100000000.5", "true"},
+             {"--log-max-size", "17179869185G", "-o", "x", "true"},
+             {"-n", "10001", "true"},
+             {"-r", "--max-restarts", "1000001", "true"},
+             {"-m", "1000", "true"},
+             {"-m", "-1", "true"},
+             {"--ready-fd", "65536", "true"},
+             {"--ready-fd", "2", "true"},
+             {"-r", "--success-exit", "256", "true"},
+             {"--signal", "65", "-p", "x"}}) {
+        CAPTURE(words.front());
+        auto r = parse(words);
+        REQUIRE_FALSE(r);
+        CHECK(r.error().code == ExitCode::failure);
+    }
+}
+
+TEST_CASE("cli: --pidfile and --child-pidfile may not be the same file") {
+    auto r = parse({"-r", "-p", "a.pid", "--child-pidfile", "a.pid", "true"});
+    REQUIRE_FALSE(r);
+    CHECK(r.error().what.find("same file") != std::string::npos);
 }
 
 TEST_CASE("cli: a log option makes daemonize a supervisor that captures the output") {

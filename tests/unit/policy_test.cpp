@@ -53,6 +53,19 @@ TEST_CASE("backoff: jitter is at most 10 percent either way") {
     CHECK(backoff_delay(1, Backoff{0ms, 30000ms}, 1.0) == 0ms);  // 0 stays 0
 }
 
+TEST_CASE("backoff: never above MAX, whatever the jitter") {
+    Backoff b{100ms, 30000ms};
+    for (int streak = 1; streak < 40; ++streak) {
+        for (double jitter : {-1.0, -0.3, 0.0, 0.5, 1.0}) {
+            CAPTURE(streak);
+            CAPTURE(jitter);
+            CHECK(backoff_delay(streak, b, jitter) <= 30000ms);
+        }
+    }
+    CHECK(backoff_delay(20, b, 1.0) == 30000ms);
+    CHECK(backoff_delay(20, b, -1.0) == 27000ms);  // below the cap, jitter still spreads them
+}
+
 TEST_CASE("streak: quick failures add up, a long run resets") {
     Backoff b{100ms, 30000ms};
     CHECK(next_streak(0, 10ms, b) == 1);
@@ -99,7 +112,10 @@ TEST_CASE("parse_seconds") {
     CHECK(*parse_seconds(".5", "x") == 500ms);
     CHECK(*parse_seconds("10", "x") == 10000ms);
     CHECK(*parse_seconds("1.234", "x") == 1234ms);
-    for (const char* bad : {"", ".", "1.", "-1", "1.2345", "1e3", "abc", "1,5", "1.2.3"}) {
+    CHECK(*parse_seconds("100000000", "x") == 100000000000ms);
+    CHECK(*parse_seconds("4294967.296", "x") == 4294967296ms);  // no int wrap-around
+    for (const char* bad : {"", ".", "1.", "-1", "+1", " 1", "1.2345", "1e3", "abc", "1,5", "1.2.3", "100000000.001",
+                            "99999999999999999999"}) {
         CAPTURE(bad);
         CHECK_FALSE(parse_seconds(bad, "--x"));
     }
