@@ -273,6 +273,7 @@ Status finish_supervise(SuperviseOptions& sv, const RawOptions& raw, bool stop_t
         auto t = parse_seconds(raw.stop_timeout, "--stop-timeout");
         if (!t) return t.error();
         sv.stop_timeout = *t;
+        sv.stop_timeout_given = true;
     }
     if (!sv.child_pidfile.empty() && sv.instances != 1)
         return usage_error("--child-pidfile needs a single instance (there is one PID per instance)");

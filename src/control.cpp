@@ -13,10 +13,12 @@
 #include <csignal>
 #include <cstring>
 
+#include "cli.hpp"
 #include "log.hpp"
 #include "pidfile.hpp"
 #include "resolve.hpp"
 #include "sys/posix.hpp"
+#include "sys/proc.hpp"
 #include "sys/signals.hpp"
 
 namespace daemonize::control {
@@ -24,6 +26,49 @@ namespace {
 
 // How long --stop waits for a process to vanish after SIGKILL.
 constexpr int kill_wait_ms = 5000;
+// What a supervisor needs beyond its --stop-timeout to kill, reap and exit.
+constexpr Millis supervisor_margin{5000};
+
+// What --stop is about to stop.
+struct Target {
+    bool supervisor = false;
+    Millis stop_timeout{0};  // the supervisor's own
+};
+
+// A supervisor holds its pidfile's lock for life (a plain daemon lets go at
+// its exec), and its command line is daemonize's, which says how long it
+// takes to stop.
+Target judge(const std::string& path, pid_t pid) {
+    auto file = sys::fs::open_pidfile(path, false, sys::fs::Actor::current());
+    if (!file || ::flock(file->fd.get(), LOCK_EX | LOCK_NB) == 0 || errno != EWOULDBLOCK) return {};
+    auto args = sys::read_cmdline(pid);
+    if (args.empty()) return {};
+    auto cmd = parse_cli(args);
+    if (!cmd || cmd->action != Action::run || cmd->options.verb != Verb::start || !cmd->options.supervise.active())
+        return {};
+    return Target{true, cmd->options.supervise.stop_timeout};
+}
+
+// SIGKILL to `root` and everything below it. A supervisor is a subreaper,
+// so its descendants are the whole service, orphans of earlier runs too.
+// It is frozen first (SIGSTOP) so that it starts nothing meanwhile and the
+// orphans of what is killed stay below it; each process is checked to still
+// descend from it once its pidfd is open, so a reused PID is never hit.
+void kill_tree(pid_t root, int root_fd) {
+    (void)sys::pidfd_send_signal(root_fd, SIGSTOP);
+    for (int round = 0; round < 100; ++round) {
+        auto below = sys::descendants_of(root);
+        if (below.empty()) break;
+        for (pid_t pid : below) {
+            sys::UniqueFd fd{sys::pidfd_open(pid)};
+            if (fd.valid() && sys::lineage(pid, root) == sys::Lineage::descendant)
+                (void)sys::pidfd_send_signal(fd.get(), SIGKILL);
+        }
+        timespec pause{0, 2 * 1000 * 1000};  // they take a moment to die
+        ::nanosleep(&pause, nullptr);
+    }
+    (void)sys::pidfd_send_signal(root_fd, SIGKILL);
+}
 
 Error not_running_error() { return Error{ExitCode::not_running_or_busy, "not running", 0}; }
 
@@ -174,16 +219,20 @@ Result<int> stop(const Options& opts) {
         if (l.state == PidState::stale || l.state == PidState::invalid) remove_stale(*path, l);
         return not_running_error();
     }
+    const Target target = judge(*path, l.pid);
+    // A supervisor stops its instances first: give it the time it takes
+    // (its own --stop-timeout, and some to kill and reap), unless told otherwise.
+    Millis wait = opts.supervise.stop_timeout;
+    if (target.supervisor && !opts.supervise.stop_timeout_given) wait = target.stop_timeout + supervisor_margin;
     if (sys::pidfd_send_signal(pidfd->get(), opts.signal) == -1) {
         if (errno == ESRCH) return not_running_error();
         return sys_error("send " + describe(opts.signal) + " to PID " + std::to_string(l.pid));
     }
-    log::verbose("sent %s to PID %d", describe(opts.signal).c_str(), l.pid);
-    if (!wait_exit(pidfd->get(), opts.supervise.stop_timeout.count())) {
-        log::warn("PID %d still running after %.3f s: sending SIGKILL", l.pid,
-                  static_cast<double>(opts.supervise.stop_timeout.count()) / 1000);
-        if (sys::pidfd_send_signal(pidfd->get(), SIGKILL) == -1 && errno != ESRCH)
-            return sys_error("send SIGKILL to PID " + std::to_string(l.pid));
+    log::verbose("sent %s to PID %d%s", describe(opts.signal).c_str(), l.pid, target.supervisor ? " (a supervisor)" : "");
+    if (!wait_exit(pidfd->get(), wait.count())) {
+        log::warn("PID %d still running after %.3f s: SIGKILL to it and every process below it", l.pid,
+                  static_cast<double>(wait.count()) / 1000);
+        kill_tree(l.pid, pidfd->get());
         if (!wait_exit(pidfd->get(), kill_wait_ms))
             return Error{ExitCode::still_running, "PID " + std::to_string(l.pid) + " survived SIGKILL", 0};
     }

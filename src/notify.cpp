@@ -39,42 +39,12 @@ std::optional<Message> parse(std::string_view datagram) {
     return m;
 }
 
-namespace {
-
-enum class Lineage { descendant, stranger, gone };
-
-// Walks the ppid chain from `pid`. Processes come and go meanwhile: if `pid`
-// itself is gone (reaped), say so; if an ancestor vanishes mid-walk, its
-// children have been re-parented (to us, as a subreaper), so walk again.
-Lineage lineage(pid_t pid, pid_t ancestor) {
-    for (int attempt = 0; attempt < 4; ++attempt) {
-        pid_t p = pid;
-        bool broken = false;
-        // The depth bound only guards against a ppid cycle seen mid-update.
-        for (int depth = 0; depth < 4096 && !broken; ++depth) {
-            if (p == ancestor) return Lineage::descendant;
-            if (p <= 1) return Lineage::stranger;
-            auto st = sys::read_proc_stat(p);
-            if (!st) {
-                if (p == pid) return Lineage::gone;
-                broken = true;
-            } else {
-                p = st->ppid;
-            }
-        }
-        if (!broken) return Lineage::stranger;
-    }
-    return Lineage::stranger;
-}
-
-}  // namespace
-
-bool descends_from(pid_t pid, pid_t ancestor) { return lineage(pid, ancestor) == Lineage::descendant; }
+bool descends_from(pid_t pid, pid_t ancestor) { return sys::lineage(pid, ancestor) == sys::Lineage::descendant; }
 
 bool sender_allowed(const Datagram& d, pid_t self, uid_t uid) {
     if (d.pid > 0) {
-        Lineage l = lineage(d.pid, self);
-        if (l != Lineage::gone) return l == Lineage::descendant;
+        sys::Lineage l = sys::lineage(d.pid, self);
+        if (l != sys::Lineage::gone) return l == sys::Lineage::descendant;
     }
     return d.uid == uid || d.uid == 0;
 }

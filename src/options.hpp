@@ -54,6 +54,7 @@ struct SuperviseOptions {
     Backoff delay;
     std::vector<int> success_exit{0};
     Millis stop_timeout{10000};
+    bool stop_timeout_given = false;
     std::string child_pidfile;
     bool for_logging = false;  // only a log option asked for a supervisor
     bool capture = false;      // the instances' output goes through the supervisor

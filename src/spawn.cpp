@@ -147,9 +147,12 @@ void exec_instance(const LaunchPlan& plan, char* const* envp, pid_t supervisor, 
     if (::sigprocmask(SIG_SETMASK, &none, nullptr) == -1) fail(report_fd, Stage::signals, errno);
     if (plan.identity) drop_identity(*plan.identity, report_fd);
     // If the supervisor is killed outright, the instance must not run on
-    // unsupervised. Set after the identity change, which clears it; then
-    // make sure the supervisor did not die before it took effect.
-    if (::prctl(PR_SET_PDEATHSIG, SIGTERM) == -1) fail(report_fd, Stage::signals, errno);
+    // unsupervised. SIGKILL, not SIGTERM: a command may ignore TERM, and with
+    // its supervisor gone nobody would escalate; an orderly stop never gets
+    // here (the supervisor stops its instances before it exits). Set after
+    // the identity change, which clears it; then make sure the supervisor
+    // did not die before it took effect.
+    if (::prctl(PR_SET_PDEATHSIG, SIGKILL) == -1) fail(report_fd, Stage::signals, errno);
     if (::getppid() != supervisor) _exit(125);
     ::execve(plan.path.c_str(), plan.argv.data(), envp);
     int err = errno;

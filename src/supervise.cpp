@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "detach.hpp"
+#include "instance.hpp"
 #include "log.hpp"
 #include "notify.hpp"
 #include "pidfile.hpp"
@@ -39,24 +40,14 @@ namespace {
 
 std::int64_t now_ms() { return sys::monotonic_ms(); }
 
-// Signals the supervisor handles; all others keep their default action.
-constexpr int forwarded[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
-
-enum class State { running, backoff, stopped };
-
 struct Instance {
     int index = 0;
-    State state = State::stopped;
+    InstanceState life;    // phase, backoff streak, last exit: pure (instance.hpp)
     pid_t pid = -1;        // while running: our child, not yet reaped
     sys::UniqueFd pidfd;   // while running: every signal goes through it
-    std::int64_t started_ms = 0;
-    int streak = 0;        // consecutive quick failures
-    int sent_signal = 0;   // last signal daemonize sent the current process
     std::uint64_t timer = 0;  // generation of its pending restart timer
     std::string env_var;   // "DAEMONIZE_INSTANCE=i"
     std::vector<char*> envp;
-    ExitInfo last_exit;
-    bool failed = false;
     // Readiness (-w): its own socket, so a message says which instance it
     // is about even when the sender is gone; a fresh --ready-fd pipe per run.
     std::optional<notify::Socket> socket;
@@ -87,7 +78,11 @@ constexpr std::int64_t closed_fd_grace_ms = 1000;
 
 class Supervisor {
 public:
-    Supervisor(const SupervisePlan& plan) : plan_(plan), budget_(plan.opts.max_restarts), rng_(::getpid()) {}
+    Supervisor(const SupervisePlan& plan)
+        : plan_(plan),
+          rules_{plan.opts.restart, plan.opts.delay, plan.opts.success_exit},
+          budget_(plan.opts.max_restarts),
+          rng_(::getpid()) {}
     Result<int> run(int report_fd);
 
 private:
@@ -95,14 +90,15 @@ private:
     Status setup_signals();
     Result<pid_t> spawn(Instance& in);
     void on_exit(Instance& in, int status);
+    void end_run(Instance& in, std::optional<ExitInfo> how);
+    template <typename F>
+    void change(Instance& in, F&& f);
     void reap();
     void begin_stop(int sig);
     void forward(int sig);
-    void schedule(Instance& in, std::int64_t at);
     void fire_timers();
     int poll_timeout_ms();
     bool anything_left() const { return active_ > 0; }
-    void set_state(Instance& in, State next);
     void write_child_pidfile(pid_t pid);
     void signal(Instance& in, int sig);
     void kill_leftovers();
@@ -119,6 +115,7 @@ private:
     [[nodiscard]] int finish();
 
     const SupervisePlan& plan_;
+    const Rules rules_;
     std::vector<Instance> instances_;
     std::unordered_map<pid_t, int> by_pid_;
     std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
@@ -161,11 +158,9 @@ Status Supervisor::setup_signals() {
     // Events go to stderr, which may be a pipe whose reader is gone; a log
     // line must never kill the supervisor (exec_instance restores SIGPIPE).
     ::signal(SIGPIPE, SIG_IGN);
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGCHLD);
-    for (int sig : forwarded) sigaddset(&set, sig);
-    auto fd = sys::open_signalfd(set, nullptr);
+    // Every signal that could kill or stop the supervisor is read from the
+    // signalfd instead (SIGNALS in the man page has the table).
+    auto fd = sys::open_signalfd(sys::supervisor_signals(), nullptr);
     if (!fd) return std::move(fd).error();
     sigfd_ = std::move(*fd);
     return Ok{};
@@ -191,7 +186,10 @@ Result<pid_t> Supervisor::spawn(Instance& in) {
     // has exec'd or exited. The child only makes syscalls on prepared data
     // and leaves through execve or _exit (exec_instance never returns).
     pid_t pid = ::vfork();
-    if (pid == -1) return sys_error("vfork");
+    if (pid == -1) {
+        in.ready_fd.reset();
+        return sys_error("vfork");
+    }
     if (pid == 0) {
         // Shared memory: touch nothing (the read end closes at exec anyway).
         exec_instance(plan_.launch, in.envp.data(), self, fds, pipe->write.get());
@@ -205,9 +203,7 @@ Result<pid_t> Supervisor::spawn(Instance& in) {
     // Our unreaped child: the PID cannot be reused, so this pidfd is it.
     in.pidfd.reset(sys::pidfd_open(pid));
     if (capture_) capture_->set_pid(in.index, pid);
-    set_state(in, State::running);
-    in.sent_signal = 0;
-    in.started_ms = now_ms();
+    change(in, [](InstanceState& life) { life.started(now_ms()); });
     by_pid_[pid] = in.index;
 
     // The child is registered either way: a failed one exits 126/127 and is
@@ -242,15 +238,19 @@ void Supervisor::write_child_pidfile(pid_t pid) {
 // through its pidfd; with SIGKILL its process group too, which cannot
 // belong to anyone else while its leader is unreaped.
 void Supervisor::signal(Instance& in, int sig) {
-    if (in.state != State::running) return;
+    if (!in.life.running()) return;
     bool sent = in.pidfd.valid() ? sys::pidfd_send_signal(in.pidfd.get(), sig) == 0 : ::kill(in.pid, sig) == 0;
-    if (sent) in.sent_signal = sig;
+    if (sent) in.life.signalled(sig);
     if (sig == SIGKILL) ::kill(-in.pid, SIGKILL);
 }
 
-void Supervisor::schedule(Instance& in, std::int64_t at) {
-    set_state(in, State::backoff);
-    timers_.push(Timer{at, TimerKind::restart, in.index, ++in.timer});
+// Runs one event through the instance's pure state, keeping count of the
+// instances that are not stopped (O(1) "anything left?", for -n 1024).
+template <typename F>
+void Supervisor::change(Instance& in, F&& f) {
+    const bool before = in.life.phase() != Phase::stopped;
+    f(in.life);
+    active_ += (in.life.phase() != Phase::stopped) - before;
 }
 
 void Supervisor::on_exit(Instance& in, int status) {
@@ -258,42 +258,43 @@ void Supervisor::on_exit(Instance& in, int status) {
     in.pidfd.reset();
     if (capture_) capture_->drain_instance(in.index);
     ExitInfo info{WIFSIGNALED(status), WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status)};
-    auto uptime = Millis{now_ms() - in.started_ms};
-    bool failed = is_failure(info, plan_.opts.success_exit, in.sent_signal);
-    in.last_exit = info;
-    in.failed = failed;
-    pid_t pid = in.pid;
+    double uptime = static_cast<double>(now_ms() - in.life.started_ms()) / 1000;
+    const int pid = static_cast<int>(in.pid);
     in.pid = -1;
-    set_state(in, State::stopped);
     if (info.signaled) {
-        event("instance %d (pid %d) killed by SIG%s after %.3f s", in.index, static_cast<int>(pid),
-              sys::signal_name(info.value).c_str(), static_cast<double>(uptime.count()) / 1000);
+        event("instance %d (pid %d) killed by SIG%s after %.3f s", in.index, pid, sys::signal_name(info.value).c_str(),
+              uptime);
     } else {
-        event("instance %d (pid %d) exited with status %d after %.3f s", in.index, static_cast<int>(pid),
-              info.value, static_cast<double>(uptime.count()) / 1000);
+        event("instance %d (pid %d) exited with status %d after %.3f s", in.index, pid, info.value, uptime);
     }
     if (in.ready_fd.valid()) in.ready_fd.reset();
     if (startup_) {
         // Not all ready yet: this start has failed, whatever the policy.
+        change(in, [&](InstanceState& life) { (void)life.ended(info, now_ms(), rules_, budget_, true, 0); });
         startup_failed(Report{Stage::exited, info.signaled ? -info.value : info.value});
         return;
     }
-    if (stopping_ || !wants_restart(plan_.opts.restart, failed)) return;
+    end_run(in, info);
+}
 
-    if (!budget_.take(now_ms())) {
+// A run ended (`how`), or could not begin (nullopt): the pure state
+// decides, this performs it.
+void Supervisor::end_run(Instance& in, std::optional<ExitInfo> how) {
+    const double jitter = std::uniform_real_distribution<double>(-1.0, 1.0)(rng_);
+    Decision next;
+    change(in, [&](InstanceState& life) { next = life.ended(how, now_ms(), rules_, budget_, stopping_, jitter); });
+    switch (next.action) {
+    case Decision::Action::none: return;
+    case Decision::Action::give_up:
         event("giving up: %d restarts reached the --max-restarts limit", budget_.used());
         gave_up_ = true;
         begin_stop(SIGTERM);
         return;
+    case Decision::Action::restart:
+        event("instance %d restarting in %.3f s", in.index, static_cast<double>(next.delay.count()) / 1000);
+        timers_.push(Timer{now_ms() + next.delay.count(), TimerKind::restart, in.index, ++in.timer});
+        return;
     }
-    in.streak = failed ? next_streak(in.streak, uptime, plan_.opts.delay) : 0;
-    Millis delay{0};
-    if (in.streak > 0) {
-        double jitter = std::uniform_real_distribution<double>(-1.0, 1.0)(rng_);
-        delay = backoff_delay(in.streak, plan_.opts.delay, jitter);
-    }
-    event("instance %d restarting in %.3f s", in.index, static_cast<double>(delay.count()) / 1000);
-    schedule(in, now_ms() + delay.count());
 }
 
 // Every exited child: our instances, and orphans we inherited as subreaper.
@@ -315,9 +316,7 @@ void Supervisor::forward(int sig) {
 void Supervisor::begin_stop(int sig) {
     if (stopping_) return;
     stopping_ = true;
-    for (auto& in : instances_) {
-        if (in.state == State::backoff) set_state(in, State::stopped);
-    }
+    for (auto& in : instances_) change(in, [](InstanceState& life) { life.stop(); });
     forward(sig);
     timers_.push(Timer{now_ms() + plan_.opts.stop_timeout.count(), TimerKind::stop_deadline, -1, ++stop_generation_});
 }
@@ -339,7 +338,7 @@ void Supervisor::fire_timers() {
         }
         if (t.kind == TimerKind::stop_deadline) {
             for (auto& in : instances_) {
-                if (in.state != State::running) continue;
+                if (!in.life.running()) continue;
                 event("instance %d (pid %d) still running after %.3f s: SIGKILL", in.index, in.pid,
                       static_cast<double>(plan_.opts.stop_timeout.count()) / 1000);
                 signal(in, SIGKILL);
@@ -347,8 +346,13 @@ void Supervisor::fire_timers() {
             continue;
         }
         Instance& in = instances_[static_cast<size_t>(t.instance)];
-        if (in.state != State::backoff || stopping_) continue;
-        if (auto pid = spawn(in); !pid) event("instance %d: %s", in.index, format_error(pid.error()).c_str());
+        if (in.life.phase() != Phase::backoff || stopping_) continue;
+        if (auto pid = spawn(in); !pid) {
+            event("instance %d: %s", in.index, format_error(pid.error()).c_str());
+            // No process at all (fork, pipe or fd limits): a failed run like
+            // any other, retried with the backoff. (A failed exec exits 126/127.)
+            if (in.pid < 0) end_run(in, std::nullopt);
+        }
     }
 }
 
@@ -359,7 +363,7 @@ bool Supervisor::timer_live(const Timer& t) const {
     case TimerKind::ready_deadline: return startup_;
     case TimerKind::fd_grace: {
         const Instance& in = instances_[static_cast<size_t>(t.instance)];
-        return startup_ && in.state == State::running && in.runs == t.generation && !in.ready;
+        return startup_ && in.life.running() && in.runs == t.generation && !in.ready;
     }
     }
     return false;
@@ -373,11 +377,6 @@ int Supervisor::poll_timeout_ms() {
     if (timers_.empty()) return -1;
     std::int64_t left = timers_.top().at_ms - now_ms();
     return left < 0 ? 0 : static_cast<int>(std::min<std::int64_t>(left, 1 << 30));
-}
-
-void Supervisor::set_state(Instance& in, State next) {
-    active_ += (next != State::stopped) - (in.state != State::stopped);
-    in.state = next;
 }
 
 // At exit, whatever still lives below the supervisor, but for the children
@@ -411,10 +410,11 @@ int Supervisor::finish() {
     if (plan_.launch.pidfile_fd >= 0) sys::fs::unlink_if(plan_.launch.pidfile_path, plan_.launch.pidfile_id, plan_.files);
     if (startup_code_) return *startup_code_;
     if (gave_up_) return 1;
-    if (plan_.instances == 1 && plan_.opts.restart == RestartPolicy::no) return exit_code_of(instances_.front().last_exit);
+    if (plan_.instances == 1 && plan_.opts.restart == RestartPolicy::no)
+        return exit_code_of(instances_.front().life.last_exit());
     if (stopping_) return 0;
     for (const auto& in : instances_) {
-        if (in.failed) return 1;
+        if (in.life.failed()) return 1;
     }
     return 0;
 }
@@ -458,11 +458,11 @@ void Supervisor::read_notifications(Instance& in) {
         if (log::verbose_enabled()) event("instance %d: %s", in.index, status.c_str());
         if (!plan_.upstream_notify.empty() && plan_.instances == 1) relay_upstream("STATUS=" + status);
     }
-    if (said.mainpid && in.state == State::running) {
+    if (said.mainpid && in.life.running()) {
         event("instance %d reports main PID %d", in.index, static_cast<int>(*said.mainpid));
         if (!plan_.child_pidfile.empty()) write_child_pidfile(*said.mainpid);
     }
-    if (said.ready && in.state == State::running) mark_ready(in);
+    if (said.ready && in.life.running()) mark_ready(in);
 }
 
 void Supervisor::read_ready_fd(Instance& in) {
@@ -573,7 +573,9 @@ Result<int> Supervisor::run(int report_fd) {
                 pid_t p = ::waitpid(-1, &status, 0);
                 if (p == -1) break;
                 if (auto it = by_pid_.find(p); it != by_pid_.end()) {
-                    set_state(instances_[static_cast<size_t>(it->second)], State::stopped);
+                    change(instances_[static_cast<size_t>(it->second)], [&](InstanceState& life) {
+                        (void)life.ended(ExitInfo{}, now_ms(), rules_, budget_, true, 0);
+                    });
                     by_pid_.erase(it);
                 }
             }

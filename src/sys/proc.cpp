@@ -54,18 +54,92 @@ std::optional<ProcStat> read_proc_stat(pid_t pid) {
     return parse_proc_stat(*text);
 }
 
-std::vector<pid_t> children_of(pid_t parent) {
-    std::vector<pid_t> found;
+namespace {
+
+struct Entry {
+    pid_t pid;
+    ProcStat stat;
+};
+
+// One pass over /proc.
+std::vector<Entry> scan() {
+    std::vector<Entry> all;
     DIR* proc = ::opendir("/proc");
-    if (proc == nullptr) return found;
+    if (proc == nullptr) return all;
     while (const dirent* e = ::readdir(proc)) {
         auto pid = parse_unsigned<unsigned long>(e->d_name, static_cast<unsigned long>(max_pid));
         if (!pid) continue;
-        auto st = read_proc_stat(static_cast<pid_t>(*pid));
-        if (st && st->ppid == parent) found.push_back(static_cast<pid_t>(*pid));
+        if (auto st = read_proc_stat(static_cast<pid_t>(*pid))) all.push_back({static_cast<pid_t>(*pid), *st});
     }
     ::closedir(proc);
+    return all;
+}
+
+}  // namespace
+
+std::vector<std::string> read_cmdline(pid_t pid) {
+    std::vector<std::string> args;
+    auto fd = open_cloexec("/proc/" + std::to_string(pid) + "/cmdline", O_RDONLY);
+    if (!fd) return args;
+    std::string all;
+    char buf[4096];
+    for (;;) {
+        ssize_t n = retry_eintr([&] { return ::read(fd->get(), buf, sizeof buf); });
+        if (n <= 0) break;
+        all.append(buf, static_cast<size_t>(n));
+    }
+    for (size_t at = 0; at < all.size();) {
+        size_t end = all.find('\0', at);
+        if (end == std::string::npos) end = all.size();
+        args.emplace_back(all, at, end - at);
+        at = end + 1;
+    }
+    return args;
+}
+
+std::vector<pid_t> children_of(pid_t parent) {
+    std::vector<pid_t> found;
+    for (const auto& e : scan()) {
+        if (e.stat.ppid == parent) found.push_back(e.pid);
+    }
     return found;
+}
+
+std::vector<pid_t> descendants_of(pid_t root) {
+    auto all = scan();
+    std::vector<pid_t> found;
+    std::vector<pid_t> parents{root};
+    while (!parents.empty()) {
+        pid_t parent = parents.back();
+        parents.pop_back();
+        for (const auto& e : all) {
+            if (e.stat.ppid != parent) continue;
+            parents.push_back(e.pid);
+            if (e.stat.state != 'Z' && e.stat.state != 'X') found.push_back(e.pid);
+        }
+    }
+    return found;
+}
+
+Lineage lineage(pid_t pid, pid_t ancestor) {
+    for (int attempt = 0; attempt < 4; ++attempt) {
+        pid_t p = pid;
+        bool broken = false;
+        // The depth bound only guards against a ppid cycle seen mid-update.
+        for (int depth = 0; depth < 4096 && !broken; ++depth) {
+            if (p == ancestor) return Lineage::descendant;
+            if (p <= 1) return Lineage::stranger;
+            auto st = read_proc_stat(p);
+            if (!st) {
+                if (p == pid) return Lineage::gone;
+                broken = true;
+            } else {
+                p = st->ppid;
+            }
+        }
+        if (!broken) return Lineage::stranger;
+    }
+    return Lineage::stranger;
 }
 
 }  // namespace daemonize::sys

@@ -4,6 +4,7 @@
 #include <sys/types.h>
 
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -27,5 +28,17 @@ struct ProcStat {
 /// of /proc. Only a caller's own children are stable: they stay until it
 /// reaps them.
 [[nodiscard]] std::vector<pid_t> children_of(pid_t parent);
+
+/// The command line of `pid` (/proc/PID/cmdline); empty if it is gone.
+[[nodiscard]] std::vector<std::string> read_cmdline(pid_t pid);
+
+/// Every live (not zombie) process below `root` now, from one scan of /proc.
+[[nodiscard]] std::vector<pid_t> descendants_of(pid_t root);
+
+enum class Lineage { descendant, stranger, gone };
+/// Walks the ppid chain from `pid` up to `ancestor`. `gone`: `pid` itself
+/// no longer exists. An ancestor that vanishes mid-walk re-parents its
+/// children, so the walk is tried again.
+[[nodiscard]] Lineage lineage(pid_t pid, pid_t ancestor);
 
 }  // namespace daemonize::sys

@@ -63,6 +63,13 @@ std::optional<int> parse_signal(std::string_view text) {
     return std::nullopt;
 }
 
+sigset_t supervisor_signals() noexcept {
+    sigset_t set;
+    sigfillset(&set);  // glibc's own real-time signals are never in it
+    for (int sig : {SIGKILL, SIGSTOP, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGPIPE}) sigdelset(&set, sig);
+    return set;
+}
+
 Result<UniqueFd> open_signalfd(const sigset_t& set, sigset_t* old) {
     if (::sigprocmask(SIG_BLOCK, &set, old) == -1) return sys_error("sigprocmask");
     int fd = ::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);

@@ -17,6 +17,13 @@ namespace daemonize::sys {
 /// "TERM", "SIGTERM", "term", "15", "RTMIN+2" → the number; nullopt if unknown.
 [[nodiscard]] std::optional<int> parse_signal(std::string_view text);
 
+/// The signals a supervisor reads from its signalfd: every signal that could
+/// kill or stop it, but for SIGKILL and SIGSTOP (impossible), the faults a
+/// bug of its own raises (SEGV, BUS, FPE, ILL, TRAP: they must still kill it,
+/// with a core), SIGPIPE (ignored: a write to a closed pipe fails with
+/// EPIPE) and the two real-time signals glibc keeps for itself.
+[[nodiscard]] sigset_t supervisor_signals() noexcept;
+
 /// Blocks `set` (saving the old mask in `old`) and opens a signalfd for it.
 [[nodiscard]] Result<UniqueFd> open_signalfd(const sigset_t& set, sigset_t* old);
 

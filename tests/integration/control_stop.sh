@@ -30,7 +30,7 @@ assert_eq 1 "$rc" "stop with a stale pidfile"
 pid=$(daemon_pid stubborn.pid)
 run_daemonize --stop --stop-timeout 0.5 -p stubborn.pid
 assert_eq 0 "$rc" "stop of a TERM-ignoring daemon"
-assert_contains "$dir/err" "sending SIGKILL" "escalation warning"
+assert_contains "$dir/err" "SIGKILL to it" "escalation warning"
 is_alive "$pid" && fail "TERM-ignoring daemon survived"
 
 # --stop --signal INT uses INT.

@@ -1,0 +1,142 @@
+// The instance state machine, driven without forking anything.
+#include <doctest/doctest.h>
+
+#include <csignal>
+
+#include "instance.hpp"
+
+using namespace daemonize;
+using namespace std::chrono_literals;
+using Action = Decision::Action;
+
+namespace {
+
+Rules on_failure() { return Rules{RestartPolicy::on_failure, Backoff{100ms, 1000ms}, {0}}; }
+const ExitInfo exit0{false, 0};
+const ExitInfo exit1{false, 1};
+const ExitInfo term{true, 15};
+
+}  // namespace
+
+TEST_CASE("instance: a failed run is restarted after the backoff") {
+    InstanceState in;
+    RestartBudget budget;
+    in.started(0);
+    CHECK(in.phase() == Phase::running);
+    auto d = in.ended(exit1, 10, on_failure(), budget, false, 0);
+    CHECK(d.action == Action::restart);
+    CHECK(d.delay == 100ms);
+    CHECK(in.phase() == Phase::backoff);
+    CHECK(in.failed());
+    CHECK(in.restarts() == 1);
+    in.started(110);
+    d = in.ended(exit1, 120, on_failure(), budget, false, 0);
+    CHECK(d.delay == 200ms);  // the streak doubles it
+}
+
+TEST_CASE("instance: a spawn failure is a failed run, retried with the backoff") {
+    InstanceState in;
+    RestartBudget budget;
+    auto d = in.ended(std::nullopt, 0, on_failure(), budget, false, 0);
+    CHECK(d.action == Action::restart);
+    CHECK(d.delay == 100ms);
+    CHECK(in.phase() == Phase::backoff);
+    CHECK(in.never_started());
+    CHECK(in.failed());
+    // Again and again: the backoff grows, nothing is ever stranded.
+    d = in.ended(std::nullopt, 100, on_failure(), budget, false, 0);
+    CHECK(d.action == Action::restart);
+    CHECK(d.delay == 200ms);
+    CHECK(budget.used() == 2);
+    in.started(300);
+    CHECK(in.phase() == Phase::running);
+    d = in.ended(exit0, 400, on_failure(), budget, false, 0);
+    CHECK(d.action == Action::none);
+    CHECK_FALSE(in.never_started());
+    CHECK_FALSE(in.failed());
+}
+
+TEST_CASE("instance: spawn failures count against --max-restarts") {
+    InstanceState in;
+    RestartBudget budget({2, 0ms});
+    CHECK(in.ended(std::nullopt, 0, on_failure(), budget, false, 0).action == Action::restart);
+    CHECK(in.ended(std::nullopt, 1, on_failure(), budget, false, 0).action == Action::restart);
+    CHECK(in.ended(std::nullopt, 2, on_failure(), budget, false, 0).action == Action::give_up);
+    CHECK(in.phase() == Phase::stopped);
+}
+
+TEST_CASE("instance: a stop during the backoff cancels the restart") {
+    InstanceState in;
+    RestartBudget budget;
+    in.started(0);
+    REQUIRE(in.ended(exit1, 5, on_failure(), budget, false, 0).action == Action::restart);
+    in.stop();
+    CHECK(in.phase() == Phase::stopped);
+    in.stop();  // twice is the same
+    CHECK(in.phase() == Phase::stopped);
+}
+
+TEST_CASE("instance: a stop leaves a running process running until it ends") {
+    InstanceState in;
+    RestartBudget budget;
+    in.started(0);
+    in.stop();
+    CHECK(in.phase() == Phase::running);
+    in.signalled(SIGTERM);
+    auto d = in.ended(term, 50, on_failure(), budget, true, 0);
+    CHECK(d.action == Action::none);
+    CHECK(in.phase() == Phase::stopped);
+    CHECK_FALSE(in.failed());  // it died of the signal daemonize sent
+    CHECK(budget.used() == 0);
+}
+
+TEST_CASE("instance: signals while stopping") {
+    InstanceState in;
+    RestartBudget budget;
+    in.started(0);
+    in.signalled(SIGTERM);
+    in.signalled(9);  // the stop timeout passed: SIGKILL
+    CHECK(in.sent_signal() == 9);
+    auto d = in.ended(ExitInfo{true, 9}, 10, on_failure(), budget, true, 0);
+    CHECK(d.action == Action::none);
+    CHECK_FALSE(in.failed());
+    // A signal daemonize did not send is a failure (and restarted when not stopping).
+    in.started(20);
+    in.signalled(10);
+    d = in.ended(term, 30, on_failure(), budget, false, 0);
+    CHECK(in.failed());
+    CHECK(d.action == Action::restart);
+    // Signals to an instance that is not running change nothing.
+    in.signalled(9);
+    CHECK(in.sent_signal() == 0);
+}
+
+TEST_CASE("instance: policies") {
+    RestartBudget budget;
+    InstanceState a;
+    a.started(0);
+    CHECK(a.ended(exit0, 1, Rules{RestartPolicy::always, Backoff{100ms, 1000ms}, {0}}, budget, false, 0).action ==
+          Action::restart);
+    CHECK(a.streak() == 0);  // a success starts no streak: at once
+    InstanceState n;
+    n.started(0);
+    CHECK(n.ended(exit1, 1, Rules{RestartPolicy::no, Backoff{}, {0}}, budget, false, 0).action == Action::none);
+    InstanceState s;
+    s.started(0);
+    CHECK(s.ended(ExitInfo{false, 3}, 1, Rules{RestartPolicy::on_failure, Backoff{}, {0, 3}}, budget, false, 0)
+              .action == Action::none);  // --success-exit 0,3
+}
+
+TEST_CASE("instance: a run longer than MAX starts a new streak") {
+    InstanceState in;
+    RestartBudget budget;
+    for (int i = 0; i < 5; ++i) {
+        in.started(i * 10);
+        (void)in.ended(exit1, i * 10 + 1, on_failure(), budget, false, 0);
+    }
+    CHECK(in.streak() == 5);
+    in.started(100);
+    auto d = in.ended(exit1, 100 + 2000, on_failure(), budget, false, 0);
+    CHECK(in.streak() == 1);
+    CHECK(d.delay == 100ms);
+}
