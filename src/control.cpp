@@ -157,22 +157,21 @@ Lookup look_up(const std::string& path) {
         return l;
     }
     int fd = file->fd.get();
-    struct stat st {};
     char buf[64];
-    ssize_t n = ::fstat(fd, &st) == -1 ? -1 : sys::retry_eintr([&] { return ::pread(fd, buf, sizeof buf, 0); });
+    ssize_t n = sys::retry_eintr([&] { return ::pread(fd, buf, sizeof buf, 0); });
     if (n < 0) {
         l.state = PidState::unreadable;
         l.why = sys_error("read pidfile " + path);
         return l;
     }
-    l.written = st.st_mtim;
+    l.written = pidfile::written(fd);
     auto pid = pidfile::parse_pid(std::string_view(buf, static_cast<size_t>(n)));
     if (!pid) {
         l.state = PidState::invalid;
         return l;
     }
     l.pid = *pid;
-    l.state = pidfile::is_alive(*pid, st.st_mtim) ? PidState::running : PidState::stale;
+    l.state = pidfile::is_alive(*pid, l.written) ? PidState::running : PidState::stale;
     return l;
 }
 

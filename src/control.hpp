@@ -8,6 +8,7 @@
 
 #include "error.hpp"
 #include "options.hpp"
+#include "pidfile.hpp"
 
 namespace daemonize::control {
 
@@ -18,7 +19,7 @@ struct Lookup {
     PidState state = PidState::missing;
     pid_t pid = 0;       // for stale and running
     Error why;           // for unreadable: cannot be read, or breaks a pidfile rule
-    timespec written{};  // the pidfile's mtime
+    pidfile::Written written;  // when and for whom the pidfile was written
 };
 
 /// LSB status codes: 0 running, 1 dead but pidfile exists, 3 not running, 4 unknown.

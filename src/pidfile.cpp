@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -15,6 +16,9 @@
 
 namespace daemonize::pidfile {
 namespace {
+
+// The extended attributes that may hold a pidfile's stamp, in order.
+constexpr const char* stamp_names[] = {"user.daemonize.start", "trusted.daemonize.start"};
 
 // How long a start waits for another start that holds the lock but has not
 // written a live PID yet (it normally releases within milliseconds).
@@ -51,12 +55,10 @@ Error already_running(pid_t pid) {
 }
 
 std::optional<pid_t> live_pid_in(int fd) {
-    struct stat st {};
-    if (::fstat(fd, &st) == -1) return std::nullopt;
     auto text = read_small_file(fd);
     if (!text) return std::nullopt;
     auto pid = parse_pid(*text);
-    if (pid && is_alive(*pid, st.st_mtim)) return pid;
+    if (pid && is_alive(*pid, written(fd))) return pid;
     return std::nullopt;
 }
 
@@ -104,13 +106,116 @@ bool started_no_later_than(unsigned long long start_ticks, long ticks_per_second
     return start <= limit;
 }
 
-bool is_alive(pid_t pid, const timespec& written) {
+std::string format_stamp(const Stamp& st) {
+    return st.boot_id + " " + std::to_string(st.pid) + " " + std::to_string(st.start_ticks);
+}
+
+std::optional<Stamp> parse_stamp(std::string_view text) {
+    auto first = text.find(' ');
+    auto second = first == std::string_view::npos ? first : text.find(' ', first + 1);
+    if (second == std::string_view::npos || first == 0 || first > 64) return std::nullopt;
+    auto pid = parse_pid(text.substr(first + 1, second - first - 1));
+    auto ticks = parse_unsigned<unsigned long long>(text.substr(second + 1));
+    if (!pid || !ticks) return std::nullopt;
+    return Stamp{std::string(text.substr(0, first)), *pid, *ticks};
+}
+
+Written written(int fd) {
+    Written w;
+    struct stat st {};
+    if (::fstat(fd, &st) == 0) w.mtime = st.st_mtim;
+    char value[128];
+    for (const char* name : stamp_names) {
+        ssize_t n = ::fgetxattr(fd, name, value, sizeof value);
+        if (n <= 0) continue;
+        w.stamp = parse_stamp(std::string_view(value, static_cast<size_t>(n)));
+        break;
+    }
+    return w;
+}
+
+std::string boot_id() {
+    auto fd = sys::open_cloexec("/proc/sys/kernel/random/boot_id", O_RDONLY);
+    if (!fd) return {};
+    auto text = read_small_file(fd->get());
+    if (!text) return {};
+    while (!text->empty() && text->back() == '\n') text->pop_back();
+    return *text;
+}
+
+namespace {
+
+// Sets the stamp in the first namespace that takes it: user.* (most file
+// systems; tmpfs since Linux 6.6), else trusted.* (root only, any tmpfs);
+// failing both, no stale stamp may stay behind.
+void clear_stamp(int fd) noexcept {
+    for (const char* name : stamp_names) (void)::fremovexattr(fd, name);
+}
+
+void set_stamp(int fd, const char* value, size_t len) noexcept {
+    for (const char* name : stamp_names) {
+        if (::fsetxattr(fd, name, value, len, 0) == 0) return;
+    }
+    clear_stamp(fd);
+}
+
+// Appends the decimal `v` at `p`; returns the end.
+char* put_number(char* p, unsigned long long v) noexcept {
+    char digits[24];
+    int n = 0;
+    do {
+        digits[n++] = static_cast<char>('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    while (n > 0) *p++ = digits[--n];
+    return p;
+}
+
+}  // namespace
+
+void stamp(int fd, pid_t pid, const std::string& boot) {
+    auto st = sys::read_proc_stat(pid);
+    if (!st || boot.empty()) {
+        clear_stamp(fd);  // nothing to say: at least no stale stamp
+        return;
+    }
+    std::string value = format_stamp(Stamp{boot, pid, st->start_ticks});
+    set_stamp(fd, value.data(), value.size());
+}
+
+void stamp_self(int fd, const char* boot) noexcept {
+    char buf[1024];
+    int proc = ::open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+    ssize_t n = proc == -1 ? -1 : ::read(proc, buf, sizeof buf);
+    if (proc != -1) ::close(proc);
+    auto st = n > 0 ? sys::parse_proc_stat(std::string_view(buf, static_cast<size_t>(n))) : std::nullopt;
+    size_t boot_len = std::strlen(boot);
+    if (!st || boot_len == 0 || boot_len > 64) {
+        clear_stamp(fd);
+        return;
+    }
+    char value[128];
+    char* p = value;
+    std::memcpy(p, boot, boot_len);
+    p += boot_len;
+    *p++ = ' ';
+    p = put_number(p, static_cast<unsigned long long>(::getpid()));
+    *p++ = ' ';
+    p = put_number(p, st->start_ticks);
+    set_stamp(fd, value, static_cast<size_t>(p - value));
+}
+
+bool is_alive(pid_t pid, const Written& w) {
     auto st = sys::read_proc_stat(pid);
     if (!st || st->state == 'Z' || st->state == 'X' || st->state == 'x') return false;
+    if (w.stamp && w.stamp->pid == pid) {
+        // Another boot: whatever runs with this PID now is not it.
+        return w.stamp->boot_id == boot_id() && w.stamp->start_ticks == st->start_ticks;
+    }
     auto boot = boot_time();
     // Without a boot time we cannot tell reuse apart; err on "alive".
     if (!boot) return true;
-    return started_no_later_than(st->start_ticks, ::sysconf(_SC_CLK_TCK), *boot, written);
+    return started_no_later_than(st->start_ticks, ::sysconf(_SC_CLK_TCK), *boot, w.mtime);
 }
 
 Result<Locked> acquire(const std::string& path, const sys::fs::Actor& actor) {

@@ -4,6 +4,7 @@
 #include <sys/types.h>
 
 #include <ctime>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,9 +25,42 @@ namespace daemonize::pidfile {
 [[nodiscard]] bool started_no_later_than(unsigned long long start_ticks, long ticks_per_second,
                                          time_t boot_time, const timespec& written);
 
-/// SPEC.md section 4: `pid` exists, is no zombie, and started no later than
-/// the pidfile was written.
-[[nodiscard]] bool is_alive(pid_t pid, const timespec& written);
+/// Who a pidfile names, without the wall clock: the PID, and when that
+/// process started, in clock ticks since a boot known by its boot id. Kept
+/// in an extended attribute of the pidfile (the file keeps its one line).
+struct Stamp {
+    std::string boot_id;
+    pid_t pid = 0;
+    unsigned long long start_ticks = 0;
+};
+/// "BOOT_ID PID TICKS".
+[[nodiscard]] std::string format_stamp(const Stamp& s);
+[[nodiscard]] std::optional<Stamp> parse_stamp(std::string_view text);
+
+/// What is known about when and for whom a pidfile was written.
+struct Written {
+    timespec mtime{};
+    std::optional<Stamp> stamp;  // nullopt: none, or not readable
+};
+/// fstat and the stamp attribute of an open pidfile.
+[[nodiscard]] Written written(int fd);
+
+/// This boot's id (/proc/sys/kernel/random/boot_id); empty if unknown.
+[[nodiscard]] std::string boot_id();
+
+/// Stamps pidfile `fd` for `pid` (read from /proc), or removes an old stamp
+/// if that is not possible (no extended attributes there). Best effort.
+void stamp(int fd, pid_t pid, const std::string& boot);
+/// The same for the calling process, async-signal-safe (after fork);
+/// `boot` from boot_id(). Must run while it can still write the file's
+/// attributes (before dropping privileges).
+void stamp_self(int fd, const char* boot) noexcept;
+
+/// SPEC.md section 4: `pid` exists and is no zombie; and if the pidfile has
+/// a stamp for `pid` from this boot, it is that very process (the same
+/// start time, whatever the wall clock did); otherwise it started no later
+/// than the pidfile was written.
+[[nodiscard]] bool is_alive(pid_t pid, const Written& written);
 
 /// A pidfile opened (sys::fs::open_pidfile: checked, never a link) and
 /// flock'ed by this start.

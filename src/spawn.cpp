@@ -167,6 +167,8 @@ void exec_daemon(const LaunchPlan& plan, int report_fd) noexcept {
         if (int err = install_fd(plan.ready_src, plan.ready_fd, report_fd, pidfile_fd))
             fail(report_fd, Stage::ready_fd, err);
     }
+    // Stamped while still root: a dropped identity may not set attributes.
+    if (pidfile_fd >= 0) pidfile::stamp_self(pidfile_fd, plan.boot_id.c_str());
     if (plan.identity) drop_identity(*plan.identity, report_fd);
     if (pidfile_fd >= 0) {
         if (int err = pidfile::write_pid(pidfile_fd, ::getpid())) fail(report_fd, Stage::pidfile, err);

@@ -26,6 +26,7 @@ struct LaunchPlan {
     int pidfile_fd = -1;  // -1: no pidfile
     std::string pidfile_path;
     sys::fs::FileId pidfile_id;  // the locked file: the only one ever unlinked
+    std::string boot_id;         // for the pidfile's stamp (pidfile::stamp_self)
     std::optional<Identity> identity;
     bool take_terminal = false;  // foreground: the instance gets the tty's foreground
     int ready_fd = -1;   // --ready-fd N: the command gets a pipe's write end as fd N

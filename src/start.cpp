@@ -71,6 +71,7 @@ int resolve_instances(int requested) {
             send_report(report_fd, Stage::pidfile, err);
             _exit(125);
         }
+        pidfile::stamp_self(plan.pidfile_fd, plan.boot_id.c_str());
     }
     auto code = supervise(sp, report_fd);
     if (!code) {
@@ -87,6 +88,7 @@ Result<int> run_foreground(const SupervisePlan& sp) {
     if (plan.pidfile_fd >= 0) {
         if (int err = pidfile::write_pid(plan.pidfile_fd, ::getpid()))
             return describe_failure(plan, Report{Stage::pidfile, err});
+        pidfile::stamp_self(plan.pidfile_fd, plan.boot_id.c_str());
     }
     return supervise(sp, -1);
 }
@@ -147,6 +149,8 @@ Result<int> run_start(const Options& opts) {
     }
     plan.chdir = !foreground || opts.chdir_given ? make_absolute(*cwd, opts.chdir) : std::string();
 
+    // Pidfiles are stamped with this boot's id and the process's start time.
+    if (!opts.pidfile.empty() || !sp.child_pidfile.empty()) plan.boot_id = pidfile::boot_id();
     std::optional<pidfile::Locked> pid_lock;
     if (!opts.pidfile.empty()) {
         auto locked = pidfile::acquire(make_absolute(*cwd, opts.pidfile), actor);
@@ -269,6 +273,7 @@ Result<int> run_start(const Options& opts) {
         if (int err = pidfile::write_pid(pid_lock->fd.get(), *main_pid))
             log::warn("cannot write MAINPID %d to %s: %s", static_cast<int>(*main_pid), pid_lock->path.c_str(),
                       std::strerror(err));
+        pidfile::stamp(pid_lock->fd.get(), *main_pid, plan.boot_id);
     }
     return 0;
 }

@@ -226,7 +226,8 @@ Result<pid_t> Supervisor::spawn(Instance& in) {
 void Supervisor::write_child_pidfile(pid_t pid) {
     // A new file renamed into place: a reader never sees half of it, and
     // whatever the service put at that name is replaced, not followed.
-    auto id = sys::fs::replace(plan_.child_pidfile, std::to_string(pid) + "\n", child_pidfile_, plan_.files);
+    auto id = sys::fs::replace(plan_.child_pidfile, std::to_string(pid) + "\n", child_pidfile_, plan_.files,
+                               [&](int fd) { pidfile::stamp(fd, pid, plan_.launch.boot_id); });
     if (!id) {
         log::warn("cannot write child pidfile %s: %s", plan_.child_pidfile.c_str(), format_error(id.error()).c_str());
         return;

@@ -474,7 +474,8 @@ Result<Opened> open_pidfile(const std::string& path, bool create, const Actor& a
     return refusal("pidfile " + path + " keeps changing while daemonize opens it; giving up");
 }
 
-Result<FileId> replace(const std::string& path, std::string_view content, const FileId& ours, const Actor& actor) {
+Result<FileId> replace(const std::string& path, std::string_view content, const FileId& ours, const Actor& actor,
+                       const std::function<void(int)>& prepare) {
     auto r = resolve(path, false, actor, true);
     if (!r) return std::move(r).error();
     if (auto ok = check_place(*r, path, actor); !ok) return ok.error();
@@ -503,6 +504,7 @@ Result<FileId> replace(const std::string& path, std::string_view content, const 
         UniqueFd file{fd};
         auto st = fstat_fd(fd, path);
         Status written = st ? write_all(fd, content.data(), content.size()) : Status(st.error());
+        if (written && prepare) prepare(fd);
         if (written && ::renameat(r->dir.get(), tmp.c_str(), r->dir.get(), r->leaf.c_str()) == 0) return id_of(*st);
         Error e = written ? sys_error("rename a temporary file to " + path) : written.error();
         ::unlinkat(r->dir.get(), tmp.c_str(), 0);

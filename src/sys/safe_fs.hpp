@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -74,8 +75,9 @@ struct Opened {
 /// followed). In a directory others can write, what is at `path` must be
 /// `ours` (the file written last time) or pass the pidfile rules. Returns
 /// the new file's id.
+/// `prepare` may add to the new file (by its fd) before it is renamed.
 [[nodiscard]] Result<FileId> replace(const std::string& path, std::string_view content, const FileId& ours,
-                                     const Actor& actor);
+                                     const Actor& actor, const std::function<void(int)>& prepare = {});
 
 /// Log rotation: renames path.(keep-1) → path.keep, ..., path → path.1 in
 /// the directory of `path` (renameat: links are moved, never followed),

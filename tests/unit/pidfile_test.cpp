@@ -1,6 +1,8 @@
 // Pidfile content and /proc parsing, and the PID-reuse time check.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
 #include "pidfile.hpp"
 #include "sys/proc.hpp"
 
@@ -58,4 +60,41 @@ TEST_CASE("started_no_later_than: older processes qualify, newer ones do not") {
     CHECK(pidfile::started_no_later_than(101 * hz, hz, boot, written));   // within the slack
     CHECK_FALSE(pidfile::started_no_later_than(102 * hz, hz, boot, written));
     CHECK_FALSE(pidfile::started_no_later_than(5000 * hz, hz, boot, written));
+}
+
+TEST_CASE("stamps: format and parse") {
+    pidfile::Stamp s{"5b43d7aa-32ba-4981-9e9b-4b657a3e8ee3", 4321, 773788};
+    auto text = pidfile::format_stamp(s);
+    CHECK(text == "5b43d7aa-32ba-4981-9e9b-4b657a3e8ee3 4321 773788");
+    auto back = pidfile::parse_stamp(text);
+    REQUIRE(back);
+    CHECK(back->boot_id == s.boot_id);
+    CHECK(back->pid == 4321);
+    CHECK(back->start_ticks == 773788);
+    for (const char* bad : {"", "x", "b 1", "b 1 ", "b 0 5", "b 1 -5", " 42 5", "b 42 5x"}) {
+        CAPTURE(bad);
+        CHECK_FALSE(pidfile::parse_stamp(bad));
+    }
+}
+
+TEST_CASE("is_alive: a stamp decides, whatever the mtime says") {
+    auto me = sys::read_proc_stat(::getpid());
+    REQUIRE(me);
+    const std::string boot = pidfile::boot_id();
+    REQUIRE_FALSE(boot.empty());
+    timespec long_ago{1, 0}, far_ahead{4000000000, 0};
+    // The mtime alone says "written before this process started": not it.
+    CHECK_FALSE(pidfile::is_alive(::getpid(), pidfile::Written{long_ago, std::nullopt}));
+    // The stamp says it is this very process: alive, with any mtime.
+    pidfile::Stamp mine{boot, ::getpid(), me->start_ticks};
+    CHECK(pidfile::is_alive(::getpid(), pidfile::Written{long_ago, mine}));
+    CHECK(pidfile::is_alive(::getpid(), pidfile::Written{far_ahead, mine}));
+    // Another start time (a reused PID) or another boot: not it, any mtime.
+    pidfile::Stamp earlier{boot, ::getpid(), me->start_ticks - 1};
+    CHECK_FALSE(pidfile::is_alive(::getpid(), pidfile::Written{far_ahead, earlier}));
+    pidfile::Stamp other_boot{"00000000-0000-0000-0000-000000000000", ::getpid(), me->start_ticks};
+    CHECK_FALSE(pidfile::is_alive(::getpid(), pidfile::Written{far_ahead, other_boot}));
+    // A stamp for another PID (the daemon rewrote the file): the mtime rule.
+    pidfile::Stamp for_other{boot, ::getpid() + 1, 1};
+    CHECK(pidfile::is_alive(::getpid(), pidfile::Written{far_ahead, for_other}));
 }
