@@ -49,26 +49,6 @@ Target judge(const std::string& path, pid_t pid) {
     return Target{true, cmd->options.supervise.stop_timeout};
 }
 
-// SIGKILL to `root` and everything below it. A supervisor is a subreaper,
-// so its descendants are the whole service, orphans of earlier runs too.
-// It is frozen first (SIGSTOP) so that it starts nothing meanwhile and the
-// orphans of what is killed stay below it; each process is checked to still
-// descend from it once its pidfd is open, so a reused PID is never hit.
-void kill_tree(pid_t root, int root_fd) {
-    (void)sys::pidfd_send_signal(root_fd, SIGSTOP);
-    for (int round = 0; round < 100; ++round) {
-        auto below = sys::descendants_of(root);
-        if (below.empty()) break;
-        for (pid_t pid : below) {
-            sys::UniqueFd fd{sys::pidfd_open(pid)};
-            if (fd.valid() && sys::lineage(pid, root) == sys::Lineage::descendant)
-                (void)sys::pidfd_send_signal(fd.get(), SIGKILL);
-        }
-        timespec pause{0, 2 * 1000 * 1000};  // they take a moment to die
-        ::nanosleep(&pause, nullptr);
-    }
-    (void)sys::pidfd_send_signal(root_fd, SIGKILL);
-}
 
 Error not_running_error() { return Error{ExitCode::not_running_or_busy, "not running", 0}; }
 
@@ -231,7 +211,7 @@ Result<int> stop(const Options& opts) {
     if (!wait_exit(pidfd->get(), wait.count())) {
         log::warn("PID %d still running after %.3f s: SIGKILL to it and every process below it", l.pid,
                   static_cast<double>(wait.count()) / 1000);
-        kill_tree(l.pid, pidfd->get());
+        sys::kill_tree(l.pid, pidfd->get());
         if (!wait_exit(pidfd->get(), kill_wait_ms))
             return Error{ExitCode::still_running, "PID " + std::to_string(l.pid) + " survived SIGKILL", 0};
     }

@@ -1,10 +1,13 @@
 // Detaching: SPEC.md section 3, steps 3, 4 and 6.
 #include "detach.hpp"
 
+#include <poll.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -12,6 +15,8 @@
 #include "log.hpp"
 #include "ready.hpp"
 #include "sys/posix.hpp"
+#include "sys/proc.hpp"
+#include "sys/signals.hpp"
 
 namespace daemonize {
 namespace {
@@ -39,13 +44,28 @@ namespace {
 struct Outcome {
     pid_t daemon = -1;
     std::optional<Report> failure;
+    int interrupted = 0;  // the signal that came on the interrupt fd
 };
 
 // Reads reports until EOF: the daemon's copy of the pipe closes at its
-// execve (close-on-exec) or at its exit.
-Result<Outcome> read_reports(int fd) {
+// execve (close-on-exec) or at its exit, or a supervisor closes it once
+// ready. A signal on `stop_fd` ends the wait early.
+Result<Outcome> read_reports(int fd, int stop_fd) {
     Outcome out;
     for (;;) {
+        pollfd p[2] = {{fd, POLLIN, 0}, {stop_fd, POLLIN, 0}};
+        if (::poll(p, stop_fd >= 0 ? 2 : 1, -1) == -1) {
+            if (errno == EINTR) continue;
+            return sys_error("poll");
+        }
+        if (stop_fd >= 0 && (p[1].revents & POLLIN) != 0) {
+            signalfd_siginfo si{};
+            if (::read(stop_fd, &si, sizeof si) == static_cast<ssize_t>(sizeof si)) {
+                out.interrupted = static_cast<int>(si.ssi_signo);
+                return out;
+            }
+        }
+        if (p[0].revents == 0) continue;
         Report r;
         auto n = sys::read_full(fd, &r, sizeof r);
         if (!n) return std::move(n).error();
@@ -57,6 +77,24 @@ Result<Outcome> read_reports(int fd) {
             out.failure = r;
         }
     }
+}
+
+// TERM to the daemon (a supervisor stops its instances), and after `wait`
+// SIGKILL to it and its whole tree; then reaped (as a subreaper the caller
+// inherited it).
+void stop_daemon(pid_t daemon, Millis wait) {
+    sys::UniqueFd fd{sys::pidfd_open(daemon)};
+    if (!fd.valid()) return;
+    (void)sys::pidfd_send_signal(fd.get(), SIGTERM);
+    pollfd p{fd.get(), POLLIN, 0};
+    const std::int64_t deadline = sys::monotonic_ms() + wait.count();
+    while (::poll(&p, 1, static_cast<int>(std::clamp<std::int64_t>(deadline - sys::monotonic_ms(), 0, 1 << 30))) == 0) {
+        if (sys::monotonic_ms() >= deadline) {
+            sys::kill_tree(daemon, fd.get());
+            break;
+        }
+    }
+    (void)sys::wait_pid(daemon);
 }
 
 }  // namespace
@@ -91,7 +129,7 @@ Error describe_failure(const LaunchPlan& plan, const Report& report) {
     return usage_error("unknown failure in the daemon process");
 }
 
-Result<pid_t> detach(const LaunchPlan& plan, const DaemonMain& daemon_main) {
+Result<pid_t> detach(const LaunchPlan& plan, const DaemonMain& daemon_main, Interrupt interrupt) {
     auto pipe = sys::make_pipe();
     if (!pipe) return std::move(pipe).error();
 
@@ -112,9 +150,16 @@ Result<pid_t> detach(const LaunchPlan& plan, const DaemonMain& daemon_main) {
     }
     pipe->write.reset();
 
-    auto outcome = read_reports(pipe->read.get());
+    auto outcome = read_reports(pipe->read.get(), interrupt.fd);
     if (auto status = sys::wait_pid(leader); !status) return std::move(status).error();
     if (!outcome) return std::move(outcome).error();
+    if (outcome->interrupted != 0) {
+        if (outcome->daemon > 0) stop_daemon(outcome->daemon, interrupt.stop_wait);
+        return Error{static_cast<ExitCode>(128 + outcome->interrupted),
+                     "interrupted by SIG" + sys::signal_name(outcome->interrupted) + " while waiting for '" +
+                         plan.args.front() + "' to be ready; stopped it",
+                     0, true};
+    }
     if (outcome->failure) {
         if (outcome->daemon > 0) (void)sys::wait_pid(outcome->daemon);
         return describe_failure(plan, *outcome->failure);

@@ -1,6 +1,7 @@
 // One write(2) per message, so lines from several processes never interleave.
 #include "log.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -45,6 +46,17 @@ void emit(const char* prefix, const char* fmt, va_list ap) {
 }  // namespace
 
 void set_verbosity(Verbosity v) noexcept { level = v; }
+
+SinkGuard::SinkGuard() noexcept : saved_stderr_(::fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3)) {}
+
+SinkGuard::~SinkGuard() {
+    set_event_writer(nullptr, nullptr);
+    if (saved_stderr_ < 0) return;
+    ::dup2(saved_stderr_, STDERR_FILENO);
+    ::close(saved_stderr_);
+}
+
+void SinkGuard::install(EventWriter w, void* ctx) noexcept { set_event_writer(w, ctx); }
 void set_event_writer(EventWriter w, void* ctx) noexcept {
     writer = w;
     writer_ctx = ctx;

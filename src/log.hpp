@@ -27,4 +27,24 @@ void event_v(const char* fmt, va_list ap);
 using EventWriter = void (*)(void* ctx, std::string_view line);
 void set_event_writer(EventWriter writer, void* ctx) noexcept;
 
+/// The one owner of what a supervisor changes about daemonize's own output:
+/// it keeps a copy of fd 2 as it was (log capture moves fd 2 onto the log
+/// file) and, when it goes, puts fd 2 back and removes the event writer,
+/// so that an error printed afterwards reaches the caller's terminal and
+/// never a sink that no longer exists.
+class SinkGuard {
+public:
+    SinkGuard() noexcept;
+    ~SinkGuard();
+    SinkGuard(const SinkGuard&) = delete;
+    SinkGuard& operator=(const SinkGuard&) = delete;
+    /// Routes events to `writer` until the guard goes.
+    void install(EventWriter writer, void* ctx) noexcept;
+    /// The copy of fd 2 (close-on-exec), -1 if there was none.
+    [[nodiscard]] int saved() const noexcept { return saved_stderr_; }
+
+private:
+    int saved_stderr_ = -1;
+};
+
 }  // namespace daemonize::log

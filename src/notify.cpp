@@ -30,6 +30,8 @@ std::optional<Message> parse(std::string_view datagram) {
         std::string_view name = line.substr(0, eq), value = line.substr(eq + 1);
         if (name == "READY") {
             if (value == "1") m.ready = true;
+        } else if (name == "BARRIER") {
+            if (value == "1") m.barrier = true;
         } else if (name == "MAINPID") {
             if (auto pid = pidfile::parse_pid(value)) m.mainpid = *pid;
         } else if (name == "STATUS") {
@@ -72,6 +74,7 @@ Drained drain(const Socket& socket, pid_t self, uid_t uid) {
         }
         if (m->status) out.statuses.push_back(std::move(*m->status));
         out.ready = out.ready || m->ready;
+        out.barrier = out.barrier || m->barrier;
     }
     return out;
 }

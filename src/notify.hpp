@@ -22,6 +22,7 @@ inline constexpr size_t max_message = 4096;
 /// with names it does not know.
 struct Message {
     bool ready = false;                 // READY=1
+    bool barrier = false;               // BARRIER=1 (its fd is closed on receipt)
     std::optional<pid_t> mainpid;       // MAINPID=N, a valid PID
     std::optional<std::string> status;  // STATUS=text (last one wins)
 };
@@ -52,6 +53,7 @@ struct Datagram {
 /// What the command's tree said on a socket since the last look, in order.
 struct Drained {
     bool ready = false;
+    bool barrier = false;
     std::optional<pid_t> mainpid;  // checked: part of the command's tree
     std::vector<std::string> statuses;
 };

@@ -3,6 +3,7 @@
 #include "ready.hpp"
 
 #include <poll.h>
+#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,6 +15,7 @@
 
 #include "log.hpp"
 #include "sys/posix.hpp"
+#include "sys/proc.hpp"
 #include "sys/signals.hpp"
 
 namespace daemonize {
@@ -110,6 +112,14 @@ struct Tracked {
     }
 };
 
+// The signal read from `fd` (a signalfd for TERM and INT), or 0.
+int stop_requested(int fd) {
+    if (fd < 0) return 0;
+    signalfd_siginfo si{};
+    if (::read(fd, &si, sizeof si) != static_cast<ssize_t>(sizeof si)) return 0;
+    return static_cast<int>(si.ssi_signo);
+}
+
 }  // namespace
 
 Error exited_before_ready(const std::string& name, const ExitInfo& how) {
@@ -139,8 +149,36 @@ Error ready_fd_closed(const std::string& name, int fd) {
                  "'" + name + "' closed fd " + std::to_string(fd) + " without reporting ready; stopped it", 0, true};
 }
 
+// After READY=1 the socket goes away with this process. systemd-notify
+// sends BARRIER=1 right after READY=1 and fails if nobody is there to take
+// it; it is a helper process in the command's tree, so while the tree has
+// more than its main process, keep listening until a barrier is answered or
+// the socket has been quiet a moment (bounded).
+void linger(const ReadyWatch& watch, pid_t main, pid_t self) {
+    constexpr std::int64_t quiet_ms = 100, at_most_ms = 2000;
+    if (!watch.socket || sys::descendants_of(main).empty()) return;
+    const std::int64_t end = sys::monotonic_ms() + at_most_ms;
+    std::int64_t quiet_until = sys::monotonic_ms() + quiet_ms;
+    for (;;) {
+        std::int64_t now = sys::monotonic_ms();
+        std::int64_t until = std::min(quiet_until, end);
+        if (now >= until) return;
+        pollfd p{watch.socket->fd(), POLLIN, 0};
+        if (::poll(&p, 1, static_cast<int>(until - now)) <= 0) continue;
+        auto said = notify::drain(*watch.socket, self, watch.uid);
+        if (said.barrier) return;
+        quiet_until = sys::monotonic_ms() + quiet_ms;
+    }
+}
+
+Error interrupted(const std::string& name, int sig) {
+    return Error{static_cast<ExitCode>(128 + sig),
+                 "interrupted by SIG" + sys::signal_name(sig) + " while waiting for '" + name + "' to be ready; stopped it",
+                 0, true};
+}
+
 Result<pid_t> wait_ready(ReadyWatch& watch, pid_t daemon, const std::string& name, Millis timeout,
-                         Millis stop_timeout) {
+                         Millis stop_timeout, int stop_fd) {
     const pid_t self = ::getpid();
     Tracked t;
     t.daemon = t.main = daemon;
@@ -181,6 +219,7 @@ Result<pid_t> wait_ready(ReadyWatch& watch, pid_t daemon, const std::string& nam
             }
         }
         if (ready) {
+            linger(watch, t.main, self);
             t.check_exits();
             t.reap();  // a forking command that already left
             log::verbose("'%s' is ready (main PID %d) after %.3f s", name.c_str(), static_cast<int>(t.main),
@@ -213,8 +252,15 @@ Result<pid_t> wait_ready(ReadyWatch& watch, pid_t daemon, const std::string& nam
 
         std::int64_t until = deadline;
         if (fd_closed_at >= 0) until = std::min(until, fd_closed_at + closed_fd_grace_ms);
-        std::array<pollfd, 4> p{};
+        if (int sig = stop_requested(stop_fd)) {
+            t.stop(stop_timeout);
+            t.reap();
+            return interrupted(name, sig);
+        }
+
+        std::array<pollfd, 5> p{};
         nfds_t n = 0;
+        if (stop_fd >= 0) p[n++] = pollfd{stop_fd, POLLIN, 0};
         if (watch.socket) p[n++] = pollfd{watch.socket->fd(), POLLIN, 0};
         if (watch.fd.valid()) p[n++] = pollfd{watch.fd.get(), POLLIN, 0};
         if (!t.daemon_gone && t.daemon_fd.valid()) p[n++] = pollfd{t.daemon_fd.get(), POLLIN, 0};

@@ -37,8 +37,10 @@ struct ReadyWatch {
 /// its tree reports ready; returns the main PID (MAINPID= if one was sent,
 /// else `daemon`). If it exits first, or the time runs out, or the fd is
 /// closed unready, it (its process group, and MAINPID) is stopped with
-/// SIGTERM, then SIGKILL after `stop_timeout`, and reaped.
+/// SIGTERM, then SIGKILL after `stop_timeout`, and reaped. The same when a
+/// signal arrives on `stop_fd` (a signalfd for TERM and INT; -1: none):
+/// then the error's code is 128+N.
 [[nodiscard]] Result<pid_t> wait_ready(ReadyWatch& watch, pid_t daemon, const std::string& name,
-                                       Millis timeout, Millis stop_timeout);
+                                       Millis timeout, Millis stop_timeout, int stop_fd);
 
 }  // namespace daemonize

@@ -110,11 +110,11 @@ void send_report(int fd, Stage stage, std::int32_t value) noexcept {
     [[maybe_unused]] auto n = ::write(fd, &r, sizeof r);
 }
 
-std::optional<Report> prepare_process(const LaunchPlan& plan, int report_fd) noexcept {
+std::optional<Report> prepare_process(const LaunchPlan& plan, int keep_fd) noexcept {
     if (plan.umask >= 0) ::umask(static_cast<mode_t>(plan.umask));
     if (!plan.chdir.empty() && ::chdir(plan.chdir.c_str()) == -1) return Report{Stage::chdir, errno};
     if (int err = redirect_stdio(plan)) return Report{Stage::stdio, err};
-    if (int err = close_other_fds(report_fd, plan.pidfile_fd, plan.ready_src)) return Report{Stage::close_fds, err};
+    if (int err = close_other_fds(keep_fd, plan.pidfile_fd, plan.ready_src)) return Report{Stage::close_fds, err};
     if (int err = reset_signals()) return Report{Stage::signals, err};
     return std::nullopt;
 }

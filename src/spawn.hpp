@@ -71,9 +71,10 @@ struct Report {
 [[noreturn]] void exec_daemon(const LaunchPlan& plan, int report_fd) noexcept;
 
 /// The first half of exec_daemon, for a process that stays daemonize (the
-/// supervisor): umask, chdir, stdio, close every fd but `report_fd` and the
-/// pidfile's (and `ready_src`), reset signals. Returns the failed step, if any.
-[[nodiscard]] std::optional<Report> prepare_process(const LaunchPlan& plan, int report_fd) noexcept;
+/// supervisor): umask, chdir, stdio, close every fd but `keep_fd` (the
+/// report pipe, or a copy of the caller's stderr), the pidfile's and
+/// `ready_src`, reset signals. Returns the failed step, if any.
+[[nodiscard]] std::optional<Report> prepare_process(const LaunchPlan& plan, int keep_fd) noexcept;
 
 /// The fds a supervised instance gets from its supervisor (-1: none).
 struct InstanceFds {

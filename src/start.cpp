@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <string_view>
@@ -17,6 +18,7 @@
 #include "stdio.hpp"
 #include "supervise.hpp"
 #include "sys/posix.hpp"
+#include "sys/signals.hpp"
 
 extern char** environ;
 
@@ -84,7 +86,10 @@ int resolve_instances(int requested) {
 // -f: this process is the supervisor; unset options keep what we inherited.
 Result<int> run_foreground(const SupervisePlan& sp) {
     const LaunchPlan& plan = sp.launch;
-    if (auto failed = prepare_process(plan, -1)) return describe_failure(plan, *failed);
+    // This process is the caller: its stderr (the terminal) is where the
+    // error of a failed start belongs, but -o/-e replace fds 0-2 below.
+    log::SinkGuard caller_stderr;
+    if (auto failed = prepare_process(plan, caller_stderr.saved())) return describe_failure(plan, *failed);
     if (plan.pidfile_fd >= 0) {
         if (int err = pidfile::write_pid(plan.pidfile_fd, ::getpid()))
             return describe_failure(plan, Report{Stage::pidfile, err});
@@ -249,9 +254,15 @@ Result<int> run_start(const Options& opts) {
         return code;
     }
 
+    // TERM or INT while the caller waits for readiness stops the unready
+    // command (and removes the pidfile): nothing left behind, exit 128+N.
+    std::optional<sys::BlockedSignals> interruptible;
+    if (opts.ready.wait) interruptible.emplace(std::initializer_list<int>{SIGTERM, SIGINT});
+    const int stop_fd = interruptible ? interruptible->fd() : -1;
+
     DaemonMain daemon_main;
     if (opts.supervise.active()) daemon_main = [&sp](int report_fd) { run_detached_supervisor(sp, report_fd); };
-    auto daemon = detach(plan, daemon_main);
+    auto daemon = detach(plan, daemon_main, Interrupt{stop_fd, opts.supervise.stop_timeout + Millis{5000}});
     ready_write.reset();  // now only the command holds the --ready-fd pipe
     if (!daemon) {
         // The daemon may have written the pidfile before failing. What a
@@ -264,7 +275,8 @@ Result<int> run_start(const Options& opts) {
                  opts.supervise.active() ? " (supervisor)" : "");
     if (!wait_here) return 0;
 
-    auto main_pid = wait_ready(watch, *daemon, plan.args.front(), opts.ready.timeout, opts.supervise.stop_timeout);
+    auto main_pid =
+        wait_ready(watch, *daemon, plan.args.front(), opts.ready.timeout, opts.supervise.stop_timeout, stop_fd);
     if (!main_pid) {
         cleanup_pidfile();
         return std::move(main_pid).error();

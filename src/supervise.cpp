@@ -539,12 +539,16 @@ Result<int> Supervisor::run(int report_fd) {
 
     instances_.resize(static_cast<size_t>(plan_.instances));
     if (auto ok = setup_readiness(); !ok) return std::move(ok).error();
+    // Whatever happens below, fd 2 and the event writer are as they were
+    // when run() returns (before capture_, which they point into, goes).
+    log::SinkGuard sink_guard;
     if (plan_.capture) {
         capture_ = std::make_unique<capture::Capture>(*plan_.capture);
         if (auto ok = capture_->start(); !ok) return std::move(ok).error();
         capture_->poll_fds(log_fds_);
         if (capture::FileSink* sink = capture_->event_sink())
-            log::set_event_writer([](void* ctx, std::string_view line) { static_cast<capture::FileSink*>(ctx)->write(line); }, sink);
+            sink_guard.install([](void* ctx, std::string_view line) { static_cast<capture::FileSink*>(ctx)->write(line); },
+                               sink);
     }
     for (int i = 0; i < plan_.instances; ++i) {
         Instance& in = instances_[static_cast<size_t>(i)];

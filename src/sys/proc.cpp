@@ -5,7 +5,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdlib>
+#include <ctime>
 #include <string>
 
 #include "../number.hpp"
@@ -119,6 +121,27 @@ std::vector<pid_t> descendants_of(pid_t root) {
         }
     }
     return found;
+}
+
+// SIGKILL to `root` and everything below it. A supervisor is a subreaper,
+// so its descendants are the whole service, orphans of earlier runs too.
+// It is frozen first (SIGSTOP) so that it starts nothing meanwhile and the
+// orphans of what is killed stay below it; each process is checked to still
+// descend from it once its pidfd is open, so a reused PID is never hit.
+void kill_tree(pid_t root, int root_fd) {
+    (void)pidfd_send_signal(root_fd, SIGSTOP);
+    for (int round = 0; round < 100; ++round) {
+        auto below = descendants_of(root);
+        if (below.empty()) break;
+        for (pid_t pid : below) {
+            UniqueFd fd{pidfd_open(pid)};
+            if (fd.valid() && lineage(pid, root) == Lineage::descendant)
+                (void)pidfd_send_signal(fd.get(), SIGKILL);
+        }
+        timespec pause{0, 2 * 1000 * 1000};  // they take a moment to die
+        ::nanosleep(&pause, nullptr);
+    }
+    (void)pidfd_send_signal(root_fd, SIGKILL);
 }
 
 Lineage lineage(pid_t pid, pid_t ancestor) {

@@ -35,6 +35,10 @@ struct ProcStat {
 /// Every live (not zombie) process below `root` now, from one scan of /proc.
 [[nodiscard]] std::vector<pid_t> descendants_of(pid_t root);
 
+/// SIGKILL to `root` (through its pidfd `root_fd`) and every process below
+/// it, each checked through its own pidfd to still descend from `root`.
+void kill_tree(pid_t root, int root_fd);
+
 enum class Lineage { descendant, stranger, gone };
 /// Walks the ppid chain from `pid` up to `ancestor`. `gone`: `pid` itself
 /// no longer exists. An ancestor that vanishes mid-walk re-parents its

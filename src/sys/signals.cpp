@@ -70,6 +70,21 @@ sigset_t supervisor_signals() noexcept {
     return set;
 }
 
+BlockedSignals::BlockedSignals(std::initializer_list<int> signals) noexcept {
+    sigset_t set;
+    sigemptyset(&set);
+    for (int sig : signals) sigaddset(&set, sig);
+    if (auto fd = open_signalfd(set, &old_)) {
+        fd_ = std::move(*fd);
+    } else {
+        ::sigprocmask(SIG_SETMASK, &old_, nullptr);
+    }
+}
+
+BlockedSignals::~BlockedSignals() {
+    if (fd_.valid()) ::sigprocmask(SIG_SETMASK, &old_, nullptr);
+}
+
 Result<UniqueFd> open_signalfd(const sigset_t& set, sigset_t* old) {
     if (::sigprocmask(SIG_BLOCK, &set, old) == -1) return sys_error("sigprocmask");
     int fd = ::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);

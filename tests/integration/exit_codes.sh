@@ -72,6 +72,18 @@ assert_eq 125 "$rc" "missing -c directory"
 assert_contains "$dir/err" "chdir $dir/no-such-dir: No such file or directory" "message"
 [ ! -e cd.pid ] || fail "a failed chdir left the pidfile"
 
+# An exec failure is reported on the caller's stderr in every mode, with
+# log capture too (there fd 2 was on the log, which a failed start removes).
+printf 'x\0' > badscript
+chmod +x badscript
+for mode in "-f" "-f -o cap.log" "-f -r -o cap.log" "-r" "-r -o cap.log" "-n 2 -o cap.log" "-o cap.log --timestamps"; do
+    # shellcheck disable=SC2086
+    run_daemonize $mode -p mode.pid -- ./badscript
+    assert_eq 126 "$rc" "exec failure with $mode"
+    assert_eq "daemonize: cannot execute './badscript': Exec format error" "$(cat "$dir/err")" "message with $mode"
+    [ ! -e cap.log ] && [ ! -e mode.pid ] || fail "a failed start with $mode left files: $(ls)"
+done
+
 # Exactly one line on stderr for every failure above was checked by content;
 # make sure it is one line.
 assert_eq 1 "$(wc -l < "$dir/err")" "lines on stderr"
