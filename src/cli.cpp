@@ -137,7 +137,7 @@ void add_options(CLI::App& app, Options& o, RawOptions& raw) {
     const char* control = "Control (with -p FILE, no COMMAND)";
     auto* status = app.add_flag("--status", raw.status, "Is it running? Exit 0 running, 1 stale, 3 not running")
         ->group(control);
-    app.add_flag("--stop", raw.stop, "SIGTERM (or --signal), wait --stop-timeout, SIGKILL")
+    app.add_flag("--stop", raw.stop, "SIGTERM (or --signal), wait, SIGKILL everything left")
         ->excludes(status)->group(control);
     app.add_option("--signal", raw.signal, "Send SIG (name or number); with --stop, stop with it")
         ->type_name("SIG")->excludes(status)->group(control);

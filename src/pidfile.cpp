@@ -114,10 +114,13 @@ std::optional<Stamp> parse_stamp(std::string_view text) {
     auto first = text.find(' ');
     auto second = first == std::string_view::npos ? first : text.find(' ', first + 1);
     if (second == std::string_view::npos || first == 0 || first > 64) return std::nullopt;
-    auto pid = parse_pid(text.substr(first + 1, second - first - 1));
+    std::string_view boot = text.substr(0, first);
+    if (boot.find_first_not_of("0123456789abcdef-") != std::string_view::npos) return std::nullopt;
+    auto pid = parse_unsigned<unsigned long>(text.substr(first + 1, second - first - 1),
+                                             static_cast<unsigned long>(sys::max_pid));
     auto ticks = parse_unsigned<unsigned long long>(text.substr(second + 1));
-    if (!pid || !ticks) return std::nullopt;
-    return Stamp{std::string(text.substr(0, first)), *pid, *ticks};
+    if (!pid || *pid < 2 || !ticks) return std::nullopt;
+    return Stamp{std::string(boot), static_cast<pid_t>(*pid), *ticks};
 }
 
 Written written(int fd) {

@@ -103,6 +103,19 @@ TEST_CASE("fuzz: sd_notify datagrams") {
     }
 }
 
+TEST_CASE("fuzz: pidfile stamps") {
+    Gen g(8);
+    const std::vector<std::string> pieces{"5b43d7aa-32ba-4981-9e9b-4b657a3e8ee3", " ", "42", "0", "-", "\n",
+                                          "18446744073709551616", "4194305", "x", "b"};
+    for (int i = 0; i < 100000; ++i) {
+        std::string text = g.text(pieces, 8);
+        auto stamp = pidfile::parse_stamp(text);
+        if (!stamp) continue;
+        REQUIRE(stamp->pid >= 2);
+        REQUIRE(pidfile::format_stamp(*stamp) == text);
+    }
+}
+
 TEST_CASE("fuzz: sizes") {
     Gen g(4);
     for (int i = 0; i < 100000; ++i) {

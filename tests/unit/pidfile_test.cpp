@@ -71,7 +71,7 @@ TEST_CASE("stamps: format and parse") {
     CHECK(back->boot_id == s.boot_id);
     CHECK(back->pid == 4321);
     CHECK(back->start_ticks == 773788);
-    for (const char* bad : {"", "x", "b 1", "b 1 ", "b 0 5", "b 1 -5", " 42 5", "b 42 5x"}) {
+    for (const char* bad : {"", "x", "b 1", "b 1 ", "b 0 5", "b 1 -5", " 42 5", "b 42 5x", "b 42\n 5", "B 42 5"}) {
         CAPTURE(bad);
         CHECK_FALSE(pidfile::parse_stamp(bad));
     }
