@@ -6,6 +6,7 @@
 #include <grp.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -51,6 +52,20 @@ int close_other_fds(int keep_a, int keep_b, int keep_c) noexcept {
     return 0;
 }
 
+// glibc refuses sigaction() on the two real-time signals it keeps for
+// itself (EINVAL), yet a parent may have ignored them (GNU make does, under
+// dpkg-buildpackage), and that survives execve. The kernel takes an all-zero
+// struct sigaction as SIG_DFL, no flags, empty mask, whatever the order of
+// its fields on this architecture; its sigset is 8 bytes (16 on MIPS).
+int reset_raw(int sig) noexcept {
+    alignas(16) unsigned char zero[128] = {};
+    for (size_t setsize : {size_t{8}, size_t{16}}) {
+        if (::syscall(SYS_rt_sigaction, sig, zero, nullptr, setsize) == 0) return 0;
+        if (errno != EINVAL) return errno;
+    }
+    return EINVAL;
+}
+
 // An ignored signal stays ignored across execve, and the mask is inherited:
 // both would silently change how the command behaves (FreeBSD daemon(8) and
 // tini reset them for the same reason).
@@ -62,8 +77,9 @@ int reset_signals() noexcept {
     dfl.sa_handler = SIG_DFL;
     for (int sig = 1; sig < NSIG; ++sig) {
         if (sig == SIGKILL || sig == SIGSTOP) continue;
-        // glibc reserves two real-time signals (EINVAL); nothing to reset there.
-        if (::sigaction(sig, &dfl, nullptr) == -1 && errno != EINVAL) return errno;
+        if (::sigaction(sig, &dfl, nullptr) == 0) continue;
+        if (errno != EINVAL) return errno;
+        if (int err = reset_raw(sig)) return err;
     }
     return 0;
 }
@@ -158,6 +174,22 @@ void exec_instance(const LaunchPlan& plan, char* const* envp, pid_t supervisor, 
     int err = errno;
     send_report(report_fd, Stage::exec, err);
     _exit(err == ENOENT ? 127 : 126);
+}
+
+// vfork rather than fork: no page tables to copy (a supervisor of many
+// instances restarts them fast), and the parent resumes exactly when the
+// child has exec'd or exited. The rules, since the child runs on this very
+// stack and memory until then: everything it uses is prepared before (the
+// arguments here, all plain data); it writes no memory of the parent's,
+// calls nothing that allocates or takes a lock, and leaves only through
+// execve or _exit (exec_instance never returns). Kept in a function of its
+// own, not inlined, so that no local of a caller is live across the vfork
+// (GCC warns of those with -Wclobbered at -O2).
+[[gnu::noinline]] pid_t spawn_instance(const LaunchPlan& plan, char* const* envp, pid_t supervisor, InstanceFds fds,
+                                       int report_fd) noexcept {
+    pid_t pid = ::vfork();
+    if (pid == 0) exec_instance(plan, envp, supervisor, fds, report_fd);
+    return pid;
 }
 
 void exec_daemon(const LaunchPlan& plan, int report_fd) noexcept {

@@ -87,6 +87,11 @@ struct InstanceFds {
 [[noreturn]] void exec_instance(const LaunchPlan& plan, char* const* envp, pid_t supervisor, InstanceFds fds,
                                 int report_fd) noexcept;
 
+/// Starts an instance: vfork, then exec_instance() in the child. Returns the
+/// child's PID, or -1 with errno. The only vfork in daemonize.
+[[nodiscard]] pid_t spawn_instance(const LaunchPlan& plan, char* const* envp, pid_t supervisor, InstanceFds fds,
+                                   int report_fd) noexcept;
+
 /// Writes one Report; for the child side, async-signal-safe.
 void send_report(int fd, Stage stage, std::int32_t value) noexcept;
 

@@ -181,18 +181,10 @@ Result<pid_t> Supervisor::spawn(Instance& in) {
     InstanceFds fds;
     fds.ready = ready_write.get();
     if (capture_) std::tie(fds.out, fds.err) = capture_->instance_fds(in.index);
-    pid_t self = ::getpid();
-    // vfork: no page tables to copy, and we resume exactly when the child
-    // has exec'd or exited. The child only makes syscalls on prepared data
-    // and leaves through execve or _exit (exec_instance never returns).
-    pid_t pid = ::vfork();
+    pid_t pid = spawn_instance(plan_.launch, in.envp.data(), ::getpid(), fds, pipe->write.get());
     if (pid == -1) {
         in.ready_fd.reset();
         return sys_error("vfork");
-    }
-    if (pid == 0) {
-        // Shared memory: touch nothing (the read end closes at exec anyway).
-        exec_instance(plan_.launch, in.envp.data(), self, fds, pipe->write.get());
     }
     pipe->write.reset();
     ready_write.reset();

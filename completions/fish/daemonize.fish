@@ -39,7 +39,7 @@ end
 
 set -l n 'not __daemonize_command_index >/dev/null'
 complete -c daemonize -f -n '__daemonize_command_index >/dev/null' -a '(__daemonize_command_args)'
-complete -c daemonize -f -n $n -a '(__fish_complete_command)'
+complete -c daemonize -f -n "$n; and not string match -q -- '-*' (commandline -ct)" -a '(__fish_complete_command)'
 complete -c daemonize -n $n -s c -l chdir -x -a '(__fish_complete_directories)' -d 'Working directory of the daemon'
 complete -c daemonize -n $n -s m -l umask -x -d 'File mode creation mask (default 022)'
 complete -c daemonize -n $n -s E -l env -x -d 'Set NAME=VALUE in the environment'
@@ -59,7 +59,7 @@ complete -c daemonize -n $n -l restart-delay -x -d 'Backoff MIN[:MAX] seconds (d
 complete -c daemonize -n $n -l success-exit -x -d 'Exit codes that count as success'
 complete -c daemonize -n $n -l stop-timeout -x -d 'Seconds between SIGTERM and SIGKILL'
 complete -c daemonize -n $n -l child-pidfile -r -F -d 'Write the instance PID to FILE'
-complete -c daemonize -n $n -l timestamps -d 'Prefix lines with the time (=iso or =unix)'
+complete -c daemonize -n $n -l timestamps -f -a 'iso unix' -d 'Prefix lines with the time (=iso or =unix)'
 complete -c daemonize -n $n -l log-prefix -d 'Prefix lines with the instance number'
 complete -c daemonize -n $n -l log-max-size -x -d 'Rotate log files before they exceed SIZE (10M)'
 complete -c daemonize -n $n -l log-keep -x -d 'Rotated files to keep (default 5)'

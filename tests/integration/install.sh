@@ -1,6 +1,6 @@
 #!/bin/sh
-# `meson install --destdir` puts the binary, the man page and the three
-# completions where their tools look for them.
+# `meson install --destdir` puts the binary (stripped), the man page (that
+# renders cleanly) and the three completions where their tools look for them.
 set -eu
 . "$(dirname "$0")/lib.sh"
 [ -n "$BUILD_ROOT" ] || fail "usage: $0 DAEMONIZE SIGPREP NOTIFY_TOOL SOURCE_ROOT BUILD_ROOT"
@@ -14,6 +14,15 @@ bin=$dir/root$prefix/bin/daemonize
 [ -s "$dir/root$prefix/share/man/man1/daemonize.1" ] || fail "no man page in $prefix/share/man/man1"
 man --warnings -l "$dir/root$prefix/share/man/man1/daemonize.1" > /dev/null 2> "$dir/man.err" || fail "man cannot render it"
 [ ! -s "$dir/man.err" ] || fail "man warns: $(cat "$dir/man.err")"
+# No scdoc markup may show through as text: *bold* or _underlined_ that it
+# left alone (as in headings, or after a '+').
+MANWIDTH=100 man -l "$dir/root$prefix/share/man/man1/daemonize.1" 2>/dev/null | col -b > "$dir/man.txt"
+leaks=$(grep -nE '(^|[^A-Za-z0-9*])\*[-A-Za-z]|[A-Za-z]\*($|[^A-Za-z0-9*])|(^|[^A-Za-z0-9_])_[A-Za-z]|[A-Za-z]_($|[^A-Za-z0-9_])' "$dir/man.txt" || true)
+[ -z "$leaks" ] || fail "markup shows in the rendered man page: $leaks"
+# The stripped binary: no debug sections (meson install strips by default).
+if ! grep -q '"name": "strip", "value": false' "$BUILD_ROOT/meson-info/intro-buildoptions.json" 2>/dev/null; then
+    ! readelf -S "$bin" 2>/dev/null | grep -q '\.debug_' || fail "the installed binary was not stripped"
+fi
 # The shells' own directories, under the prefix (bash-completion and fish
 # search $XDG_DATA_DIRS, which holds /usr/local/share as well as /usr/share).
 for f in "$prefix/share/bash-completion/completions/daemonize" "$prefix/share/zsh/site-functions/_daemonize" \

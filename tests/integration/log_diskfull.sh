@@ -3,6 +3,7 @@
 # counts what it could not write and says so once writing works again.
 set -eu
 . "$(dirname "$0")/lib.sh"
+need_root "mounts a small tmpfs to fill it"
 mkdir "$dir/small"
 mount -t tmpfs -o size=64k tmpfs "$dir/small" || fail "cannot mount a tmpfs (needs root)"
 mounts="$dir/small"

@@ -3,7 +3,7 @@
 # and clear errors for unknown users and for non-root callers.
 set -eu
 . "$(dirname "$0")/lib.sh"
-[ "$(id -u)" = 0 ] || fail "must run as root"
+need_root "switches users"
 cd "$dir"
 chmod 755 "$dir"
 nobody_uid=$(id -u nobody)

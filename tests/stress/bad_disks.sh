@@ -3,6 +3,7 @@
 # caller returns, and no pidfile or log file left half-written.
 set -eu
 . "$(dirname "$0")/../integration/lib.sh"
+need_root "mounts full and read-only tmpfs file systems"
 mkdir "$dir/full" "$dir/ro"
 mount -t tmpfs -o size=8k tmpfs "$dir/full" || fail "cannot mount a tmpfs (needs root)"
 mounts="$dir/full"
