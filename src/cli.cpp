@@ -6,6 +6,8 @@
 #include <algorithm>
 
 #include "capture.hpp"
+#include "envfile.hpp"
+#include "hardening.hpp"
 #include "identity.hpp"
 #include "number.hpp"
 #include "sys/signals.hpp"
@@ -65,6 +67,8 @@ struct RawOptions {
     std::string ready_timeout, ready_fd;
     std::string timestamps, syslog_tag, log_max_size, log_keep;
     bool syslog = false;
+    std::string nice, ionice, sched, cpus, oom_score_adj, keep_caps, min_uptime, retry;
+    std::vector<std::string> limits;
 };
 
 void add_options(CLI::App& app, Options& o, RawOptions& raw) {
@@ -93,6 +97,34 @@ void add_options(CLI::App& app, Options& o, RawOptions& raw) {
         ->type_name("USER[:GROUP]")->group(identity);
     app.add_option("-g,--group", o.identity.group, "Run with group GROUP (name or gid)")
         ->type_name("GROUP")->group(identity);
+
+    const char* harden = "Environment and limits (of COMMAND only)";
+    app.add_option("--env-file", o.env_files, "Read NAME=VALUE lines (systemd syntax; -FILE: optional)")
+        ->type_name("FILE")->allow_extra_args(false)->group(harden);
+    app.add_flag("--clear-env", o.clear_env, "Start from an empty environment (PATH, -E, --env-file)")
+        ->group(harden);
+    app.add_option("--unset", o.unset_env, "Remove a variable from the environment (repeatable)")
+        ->type_name("NAME")->allow_extra_args(false)->group(harden);
+    app.add_option("--chroot", o.harden.chroot, "Change the root directory; -c and COMMAND are inside it")
+        ->type_name("DIR")->group(harden);
+    app.add_option("--nice", raw.nice, "Scheduling niceness, -20 (favoured) to 19")
+        ->type_name("N")->group(harden);
+    app.add_option("--ionice", raw.ionice, "I/O class: idle, best-effort[:0-7], realtime[:0-7]")
+        ->type_name("CLASS[:LEVEL]")->group(harden);
+    app.add_option("--sched", raw.sched, "CPU policy: other, batch, idle, fifo:PRIO, rr:PRIO")
+        ->type_name("POLICY[:PRIO]")->group(harden);
+    app.add_option("--cpus", raw.cpus, "Run only on these CPUs, like 0-3,6")
+        ->type_name("LIST")->group(harden);
+    app.add_option("--oom-score-adj", raw.oom_score_adj, "OOM killer preference, -1000 to 1000")
+        ->type_name("N")->group(harden);
+    app.add_option("--limit", raw.limits, "Resource limit, like nofile=4096 or core=unlimited")
+        ->type_name("NAME=SOFT[:HARD]")->allow_extra_args(false)->group(harden);
+    app.add_flag("--no-new-privs", o.harden.no_new_privs, "COMMAND can never gain privileges (setuid, file caps)")
+        ->group(harden);
+    app.add_option("--keep-caps", raw.keep_caps, "Keep only these capabilities (ambient, also after -u)")
+        ->type_name("CAP[,CAP...]")->group(harden);
+    app.add_flag("--cap-bound", o.harden.cap_bound, "Also drop every other capability from the bounding set")
+        ->group(harden);
 
     const char* supervision = "Supervision (daemonize stays resident)";
     SuperviseOptions& sv = o.supervise;
@@ -133,6 +165,8 @@ void add_options(CLI::App& app, Options& o, RawOptions& raw) {
         ->type_name("SECS")->group(readiness);
     app.add_option("--ready-fd", raw.ready_fd, "Ready = a newline on fd N (s6 style; implies -w)")
         ->type_name("N")->group(readiness);
+    app.add_option("--min-uptime", raw.min_uptime, "Started = still running after SECS (else a failed start)")
+        ->type_name("SECS")->group(readiness);
 
     const char* control = "Control (with -p FILE, no COMMAND)";
     auto* status = app.add_flag("--status", raw.status, "Is it running? Exit 0 running, 1 stale, 3 not running")
@@ -141,6 +175,8 @@ void add_options(CLI::App& app, Options& o, RawOptions& raw) {
         ->excludes(status)->group(control);
     app.add_option("--signal", raw.signal, "Send SIG (name or number); with --stop, stop with it")
         ->type_name("SIG")->excludes(status)->group(control);
+    app.add_option("--retry", raw.retry, "--stop schedule: SECS, or like TERM/30/KILL/5")
+        ->type_name("SCHEDULE")->excludes(status)->group(control);
 
     const char* general = "General";
     auto* v = app.add_flag("-v,--verbose", raw.verbose, "Report each step on stderr")->group(general);
@@ -171,12 +207,80 @@ Status finish_verb(Options& o, const RawOptions& raw) {
         o.signal = *sig;
         if (o.verb == Verb::start) o.verb = Verb::signal;
     }
+    if (!raw.retry.empty() && o.verb != Verb::stop) return usage_error("--retry only applies with --stop");
     if (o.verb == Verb::start) return Ok{};
     const char* name = o.verb == Verb::status ? "--status" : o.verb == Verb::stop ? "--stop" : "--signal";
+    if (o.harden.any() || !o.env_files.empty() || o.clear_env || !o.unset_env.empty() || o.min_uptime.count() > 0)
+        return usage_error(std::string(name) + " takes no environment, limit or --min-uptime options (they are for starting)");
+    if (!raw.retry.empty()) {
+        if (!raw.stop_timeout.empty()) return usage_error("--retry and --stop-timeout: give one of them");
+        auto steps = parse_stop_schedule(raw.retry, o.signal, &sys::parse_signal);
+        if (!steps) return steps.error();
+        o.stop_schedule = std::move(*steps);
+    }
     if (o.pidfile.empty()) return usage_error(std::string(name) + " needs --pidfile FILE");
     if (o.supervise.active())
         return usage_error(std::string(name) + " cannot be combined with -r, --restart, -n, -f or log options");
     if (o.ready.wait) return usage_error(std::string(name) + " cannot be combined with -w or --ready-fd");
+    return Ok{};
+}
+
+// --limit and friends, --unset, --min-uptime.
+Status finish_harden(Options& o, const RawOptions& raw) {
+    HardenOptions& h = o.harden;
+    using Repeated = std::pair<const char*, const std::vector<std::string>*>;
+    for (const auto& [name, list] : {Repeated{"--env-file", &o.env_files}, Repeated{"--unset", &o.unset_env},
+                                     Repeated{"--limit", &raw.limits}}) {
+        for (const auto& value : *list)
+            if (value.empty() || value == "-") return usage_error(std::string(name) + ": empty value");
+    }
+    for (const auto& text : raw.limits) {
+        auto limit = parse_limit(text);
+        if (!limit) return limit.error();
+        std::erase_if(h.limits, [&](const Limit& l) { return l.resource == limit->resource; });
+        h.limits.push_back(*limit);
+    }
+    if (!raw.nice.empty()) {
+        auto n = parse_nice(raw.nice);
+        if (!n) return n.error();
+        h.nice = *n;
+    }
+    if (!raw.ionice.empty()) {
+        auto p = parse_ionice(raw.ionice);
+        if (!p) return p.error();
+        h.ionice = *p;
+    }
+    if (!raw.sched.empty()) {
+        auto s = parse_sched(raw.sched);
+        if (!s) return s.error();
+        h.sched = *s;
+    }
+    if (!raw.cpus.empty()) {
+        auto cpus = parse_cpus(raw.cpus);
+        if (!cpus) return cpus.error();
+        h.cpus = std::move(*cpus);
+    }
+    if (!raw.oom_score_adj.empty()) {
+        auto n = parse_oom_score_adj(raw.oom_score_adj);
+        if (!n) return n.error();
+        h.oom_score_adj = *n;
+    }
+    if (!raw.keep_caps.empty()) {
+        auto caps = parse_capabilities(raw.keep_caps);
+        if (!caps) return caps.error();
+        h.keep_caps = std::move(*caps);
+        h.keep_caps_given = true;
+    }
+    for (const auto& name : o.unset_env) {
+        if (!valid_env_name(name)) return usage_error("--unset: '" + name + "' is not a variable name");
+        for (const auto& [set, value] : o.env)
+            if (set == name) return usage_error("-E " + name + "=... and --unset " + name + " contradict each other");
+    }
+    if (!raw.min_uptime.empty()) {
+        auto t = parse_seconds(raw.min_uptime, "--min-uptime");
+        if (!t) return t.error();
+        o.min_uptime = *t;
+    }
     return Ok{};
 }
 
@@ -291,6 +395,7 @@ Status finish(Options& o, const RawOptions& raw) {
         if (!kv) return kv.error();
         o.env.push_back(std::move(*kv));
     }
+    if (auto ok = finish_harden(o, raw); !ok) return ok;
     if (raw.verbose > 0) o.verbosity = Verbosity::verbose;
     if (raw.quiet > 0) o.verbosity = Verbosity::quiet;
     if (auto ok = finish_ready(o.ready, raw); !ok) return ok;
@@ -357,7 +462,9 @@ Result<Command> parse_cli(const std::vector<std::string>& args) {
     for (const char* name : {"--chdir", "--umask", "--stdin", "--stdout", "--stderr", "--pidfile", "--user", "--group",
                              "--restart", "--instances", "--max-restarts", "--restart-delay", "--success-exit",
                              "--stop-timeout", "--child-pidfile", "--ready-timeout", "--ready-fd", "--log-max-size",
-                             "--log-keep", "--signal"}) {
+                             "--log-keep", "--signal", "--chroot", "--nice", "--ionice",
+                             "--sched", "--cpus", "--oom-score-adj", "--keep-caps", "--min-uptime",
+                             "--retry"}) {
         if (app.count(name) > 0 && app.get_option(name)->as<std::string>().empty())
             return usage_error(std::string(name) + ": empty value");
     }

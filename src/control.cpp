@@ -104,6 +104,38 @@ void remove_stale(const std::string& path, const Lookup& l) {
     remove_if_names(path, l.state == PidState::stale ? l.pid : 0);
 }
 
+// --retry: signals and waits as the schedule says (start-stop-daemon's
+// rules); KILL takes the whole tree, as the default escalation does.
+Result<int> stop_by_schedule(const Options& opts, const std::string& path, pid_t pid, int pidfd) {
+    const auto& steps = opts.stop_schedule;
+    for (size_t i = 0; i < steps.size();) {
+        const StopStep& step = steps[i];
+        switch (step.kind) {
+        case StopStep::Kind::repeat: i = static_cast<size_t>(step.value); continue;
+        case StopStep::Kind::wait:
+            if (wait_exit(pidfd, step.value)) {
+                log::verbose("PID %d stopped", pid);
+                remove_if_names(path, pid);
+                return 0;
+            }
+            break;
+        case StopStep::Kind::signal: {
+            const int sig = static_cast<int>(step.value);
+            log::verbose("sending %s to PID %d", describe(sig).c_str(), pid);
+            if (sig == SIGKILL) {
+                sys::kill_tree(pid, pidfd);
+            } else if (sys::pidfd_send_signal(pidfd, sig) == -1 && errno != ESRCH) {
+                return sys_error("send " + describe(sig) + " to PID " + std::to_string(pid));
+            }
+            break;
+        }
+        }
+        ++i;
+    }
+    return Error{ExitCode::still_running,
+                 "PID " + std::to_string(pid) + " still running at the end of the --retry schedule", 0};
+}
+
 }  // namespace
 
 int lsb_code(PidState s) noexcept {
@@ -198,6 +230,7 @@ Result<int> stop(const Options& opts) {
         if (l.state == PidState::stale || l.state == PidState::invalid) remove_stale(*path, l);
         return not_running_error();
     }
+    if (!opts.stop_schedule.empty()) return stop_by_schedule(opts, *path, l.pid, pidfd->get());
     const Target target = judge(*path, l.pid);
     // A supervisor stops its instances first: give it the time it takes
     // (its own --stop-timeout, and some to kill and reap), unless told otherwise.

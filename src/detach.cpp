@@ -120,8 +120,14 @@ Error describe_failure(const LaunchPlan& plan, const Report& report) {
     case Stage::pidfile: return sys_error("write pidfile " + plan.pidfile_path, err);
     case Stage::supervise: return sys_error("start the supervisor", err);
     case Stage::ready_fd: return sys_error("put the readiness pipe on fd " + std::to_string(plan.ready_fd), err);
+    case Stage::process:
+        return sys_error(sys::describe_step(plan.process, plan.harden, static_cast<sys::Step>(report.step), report.index),
+                         err);
     case Stage::exited:
         return exited_before_ready(plan.args.front(), ExitInfo{err < 0, err < 0 ? -err : err});
+    case Stage::too_short:
+        return exited_too_soon(plan.args.front(), ExitInfo{err < 0, err < 0 ? -err : err}, Millis{report.millis},
+                               plan.min_uptime);
     case Stage::not_ready: return not_ready_in_time(plan.args.front(), Millis{err});
     case Stage::ready_fd_closed: return ready_fd_closed(plan.args.front(), err);
     case Stage::started: break;

@@ -13,8 +13,10 @@ Decision InstanceState::ended(std::optional<ExitInfo> how, std::int64_t now_ms, 
                               RestartBudget& budget, bool stopping, double jitter) {
     never_started_ = !how.has_value();
     last_exit_ = how.value_or(ExitInfo{});
-    failed_ = !how || is_failure(*how, rules.success_exit, sent_signal_);
     const Millis uptime{how ? now_ms - started_ms_ : 0};
+    // A run that daemonize ended is never too short.
+    const bool too_short = how && sent_signal_ == 0 && uptime < rules.min_uptime;
+    failed_ = !how || is_failure(*how, rules.success_exit, sent_signal_) || too_short;
     phase_ = Phase::stopped;
     sent_signal_ = 0;
     if (stopping || !wants_restart(rules.restart, failed_)) return {};

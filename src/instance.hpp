@@ -29,6 +29,7 @@ struct Rules {
     RestartPolicy restart = RestartPolicy::no;
     Backoff delay;
     std::vector<int> success_exit{0};
+    Millis min_uptime{0};  // a shorter run is a failure, whatever its status
 };
 
 class InstanceState {

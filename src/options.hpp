@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "hardening.hpp"
 #include "policy.hpp"
 
 namespace daemonize {
@@ -80,6 +81,12 @@ struct Options {
     std::string pidfile;  // empty: none
     IdentityOptions identity;
     std::vector<std::pair<std::string, std::string>> env;  // -E NAME=VALUE, in order
+    std::vector<std::string> env_files;  // --env-file, in order; "-FILE": optional
+    bool clear_env = false;
+    std::vector<std::string> unset_env;  // --unset NAME
+    HardenOptions harden;
+    Millis min_uptime{0};  // --min-uptime; 0: none
+    std::vector<StopStep> stop_schedule;  // --stop --retry; empty: the default
     Verbosity verbosity = Verbosity::normal;
     SuperviseOptions supervise;
     ReadyOptions ready;

@@ -135,6 +135,13 @@ Error exited_before_ready(const std::string& name, const ExitInfo& how) {
     return e;
 }
 
+Error exited_too_soon(const std::string& name, const ExitInfo& how, Millis uptime, Millis min_uptime) {
+    Error e = exited_before_ready(name, how);
+    const std::string when = " after " + seconds(uptime) + ", before --min-uptime " + seconds(min_uptime);
+    e.what = e.what.substr(0, e.what.size() - std::string_view(" before it was ready").size()) + when;
+    return e;
+}
+
 Error vanished_before_ready(const std::string& name) {
     return Error{ExitCode::not_running_or_busy, "'" + name + "' exited before it was ready", 0, true};
 }
@@ -178,7 +185,7 @@ Error interrupted(const std::string& name, int sig) {
 }
 
 Result<pid_t> wait_ready(ReadyWatch& watch, pid_t daemon, const std::string& name, Millis timeout,
-                         Millis stop_timeout, int stop_fd) {
+                         Millis stop_timeout, int stop_fd, Millis min_uptime) {
     const pid_t self = ::getpid();
     Tracked t;
     t.daemon = t.main = daemon;
@@ -187,8 +194,12 @@ Result<pid_t> wait_ready(ReadyWatch& watch, pid_t daemon, const std::string& nam
     // ESRCH: gone and reaped already, which check_exits() finds out.
     if (!t.daemon_fd.valid() && errno != ESRCH) return sys_error("watch PID " + std::to_string(daemon));
     const std::int64_t start = sys::monotonic_ms();
-    const std::int64_t deadline = timeout.count() > 0 ? start + timeout.count() : INT64_MAX;
+    std::int64_t deadline = timeout.count() > 0 ? start + timeout.count() : INT64_MAX;
     std::int64_t fd_closed_at = -1;
+    // Without -w, only --min-uptime is waited for: "ready" from the start.
+    bool was_ready = !watch.socket && !watch.fd.valid();
+    const std::int64_t up_at = start + min_uptime.count();
+    if (was_ready) deadline = up_at;
 
     for (;;) {
         // Messages first, and always (not only when poll said so): a
@@ -213,37 +224,44 @@ Result<pid_t> wait_ready(ReadyWatch& watch, pid_t daemon, const std::string& nam
             case notify::FdState::ready: ready = true; break;
             case notify::FdState::closed:
                 watch.fd.reset();
-                fd_closed_at = sys::monotonic_ms();
+                if (!was_ready) fd_closed_at = sys::monotonic_ms();
                 break;
             case notify::FdState::pending: break;
             }
         }
-        if (ready) {
+        if (ready && !was_ready) {
+            was_ready = true;
+            watch.fd.reset();  // one newline is the whole protocol
             linger(watch, t.main, self);
-            t.check_exits();
-            t.reap();  // a forking command that already left
             log::verbose("'%s' is ready (main PID %d) after %.3f s", name.c_str(), static_cast<int>(t.main),
                          static_cast<double>(sys::monotonic_ms() - start) / 1000);
-            return t.main;
+            deadline = up_at;
         }
 
         t.check_exits();
-        if (t.main_exited()) {
+        if (t.main_exited() && (!was_ready || sys::monotonic_ms() < up_at)) {
             // Anything it left behind in its process group goes too.
             t.stop(stop_timeout);
             t.reap();
             // MAINPID, or a daemon that was not our child: no status to pass on.
             if (t.main != daemon || !t.daemon_status) return vanished_before_ready(name);
+            if (was_ready) return exited_too_soon(name, *t.daemon_status, Millis{sys::monotonic_ms() - start}, min_uptime);
             return exited_before_ready(name, *t.daemon_status);
         }
 
         std::int64_t now = sys::monotonic_ms();
+        if (was_ready && now >= up_at) {
+            t.reap();  // a forking command that already left
+            if (min_uptime.count() > 0)
+                log::verbose("'%s' still running after --min-uptime %s", name.c_str(), seconds(min_uptime).c_str());
+            return t.main;
+        }
         if (fd_closed_at >= 0 && now - fd_closed_at >= closed_fd_grace_ms) {
             t.stop(stop_timeout);
             t.reap();
             return ready_fd_closed(name, watch.fd_number);
         }
-        if (now >= deadline) {
+        if (!was_ready && now >= deadline) {
             log::verbose("'%s' not ready after %s: stopping it", name.c_str(), seconds(timeout).c_str());
             t.stop(stop_timeout);
             t.reap();

@@ -18,6 +18,8 @@ namespace daemonize {
 /// The exit status when COMMAND ended before it was ready: its own (128+N
 /// for signal N), except that 0 becomes 1, since 0 means "ready".
 [[nodiscard]] Error exited_before_ready(const std::string& name, const ExitInfo& how);
+/// It exited after `uptime`, less than --min-uptime: the same status.
+[[nodiscard]] Error exited_too_soon(const std::string& name, const ExitInfo& how, Millis uptime, Millis min_uptime);
 /// The same, when its status cannot be known (it was not our child).
 [[nodiscard]] Error vanished_before_ready(const std::string& name);
 /// --ready-timeout passed: 124.
@@ -39,8 +41,10 @@ struct ReadyWatch {
 /// closed unready, it (its process group, and MAINPID) is stopped with
 /// SIGTERM, then SIGKILL after `stop_timeout`, and reaped. The same when a
 /// signal arrives on `stop_fd` (a signalfd for TERM and INT; -1: none):
-/// then the error's code is 128+N.
+/// then the error's code is 128+N. Once ready, it must also have run for
+/// `min_uptime` since the wait began (without a socket or ready fd to
+/// watch, only that is waited for); an exit before is a failed start too.
 [[nodiscard]] Result<pid_t> wait_ready(ReadyWatch& watch, pid_t daemon, const std::string& name,
-                                       Millis timeout, Millis stop_timeout, int stop_fd);
+                                       Millis timeout, Millis stop_timeout, int stop_fd, Millis min_uptime);
 
 }  // namespace daemonize

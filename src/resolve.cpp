@@ -1,11 +1,7 @@
 // Command and path resolution.
 #include "resolve.hpp"
 
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <cerrno>
-#include <cstdlib>
 
 namespace daemonize {
 
@@ -61,15 +57,5 @@ Result<std::string> resolve_command(std::string_view name, std::string_view path
     return Error{ExitCode::not_found, shown, ENOENT};
 }
 
-Result<std::string> resolve_command(std::string_view name, std::string_view cwd) {
-    const char* path = std::getenv("PATH");
-    auto probe = [](const std::string& candidate) {
-        struct stat st {};
-        if (::stat(candidate.c_str(), &st) == -1) return Access::missing;
-        if (!S_ISREG(st.st_mode) || ::access(candidate.c_str(), X_OK) == -1) return Access::not_executable;
-        return Access::executable;
-    };
-    return resolve_command(name, path ? path : "/bin:/usr/bin", cwd, probe);
-}
 
 }  // namespace daemonize

@@ -23,7 +23,4 @@ using AccessProbe = std::function<Access(const std::string& path)>;
 [[nodiscard]] Result<std::string> resolve_command(std::string_view name, std::string_view path_env,
                                                   std::string_view cwd, const AccessProbe& probe);
 
-/// resolve_command with the caller's PATH (or /bin:/usr/bin) and the real filesystem.
-[[nodiscard]] Result<std::string> resolve_command(std::string_view name, std::string_view cwd);
-
 }  // namespace daemonize

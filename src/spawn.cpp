@@ -97,6 +97,11 @@ int install_fd(int src, int target, int& keep_a, int& keep_b) noexcept {
     return ::dup2(src, target) == -1 ? errno : 0;
 }
 
+[[noreturn]] void fail_step(int report_fd, const sys::StepFailure& f) noexcept {
+    send_report(report_fd, Report{Stage::process, f.err, static_cast<std::int32_t>(f.step), f.index, 0});
+    _exit(125);
+}
+
 // setgroups → setgid → setuid (any other order fails or leaves root's groups),
 // then prove root cannot come back.
 void drop_identity(const Identity& id, int report_fd) noexcept {
@@ -120,10 +125,21 @@ void LaunchPlan::seal() {
     envp.push_back(nullptr);
 }
 
-void send_report(int fd, Stage stage, std::int32_t value) noexcept {
-    Report r{stage, value};
+void send_report(int fd, const Report& r) noexcept {
     // A pipe write of this size is atomic; if the caller is gone, so be it.
     [[maybe_unused]] auto n = ::write(fd, &r, sizeof r);
+}
+
+void send_report(int fd, Stage stage, std::int32_t value) noexcept { send_report(fd, Report{stage, value, 0, 0, 0}); }
+
+// Everything of SPEC.md section 5 that changes the process, in its order:
+// the settings that need privileges, chroot, the identity, then what is
+// left of privileges.
+void confine(const LaunchPlan& plan, int report_fd) noexcept {
+    if (auto f = sys::apply_attributes(plan.process)) fail_step(report_fd, *f);
+    if (auto f = sys::before_identity(plan.process)) fail_step(report_fd, *f);
+    if (plan.identity) drop_identity(*plan.identity, report_fd);
+    if (auto f = sys::after_identity(plan.process)) fail_step(report_fd, *f);
 }
 
 std::optional<Report> prepare_process(const LaunchPlan& plan, int keep_fd) noexcept {
@@ -161,7 +177,7 @@ void exec_instance(const LaunchPlan& plan, char* const* envp, pid_t supervisor, 
     sigset_t none;
     sigemptyset(&none);
     if (::sigprocmask(SIG_SETMASK, &none, nullptr) == -1) fail(report_fd, Stage::signals, errno);
-    if (plan.identity) drop_identity(*plan.identity, report_fd);
+    confine(plan, report_fd);
     // If the supervisor is killed outright, the instance must not run on
     // unsupervised. SIGKILL, not SIGTERM: a command may ignore TERM, and with
     // its supervisor gone nobody would escalate; an orderly stop never gets
@@ -201,7 +217,7 @@ void exec_daemon(const LaunchPlan& plan, int report_fd) noexcept {
     }
     // Stamped while still root: a dropped identity may not set attributes.
     if (pidfile_fd >= 0) pidfile::stamp_self(pidfile_fd, plan.boot_id.c_str());
-    if (plan.identity) drop_identity(*plan.identity, report_fd);
+    confine(plan, report_fd);
     if (pidfile_fd >= 0) {
         if (int err = pidfile::write_pid(pidfile_fd, ::getpid())) fail(report_fd, Stage::pidfile, err);
     }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "identity.hpp"
+#include "sys/process.hpp"
 #include "sys/safe_fs.hpp"
 
 namespace daemonize {
@@ -28,6 +29,9 @@ struct LaunchPlan {
     sys::fs::FileId pidfile_id;  // the locked file: the only one ever unlinked
     std::string boot_id;         // for the pidfile's stamp (pidfile::stamp_self)
     std::optional<Identity> identity;
+    sys::ProcessPlan process;  // --chroot, --nice, --limit... (the command's only)
+    HardenOptions harden;      // the same as given, for error messages
+    Millis min_uptime{0};      // --min-uptime, for error messages
     bool take_terminal = false;  // foreground: the instance gets the tty's foreground
     int ready_fd = -1;   // --ready-fd N: the command gets a pipe's write end as fd N
     int ready_src = -1;  // default mode: that write end, in the caller (fds > 2)
@@ -53,8 +57,10 @@ enum class Stage : std::int32_t {
     exec,
     supervise,  // the supervisor's own setup failed
     ready_fd,   // --ready-fd could not be put in place
+    process,    // a process setting (Report::step says which)
     // Not failures of daemonize: the command ran but never became ready.
     exited,     // it exited first: `value` is its exit code, or -N for signal N
+    too_short,  // the same, after `millis`, less than --min-uptime
     not_ready,  // --ready-timeout passed: `value` is the timeout in ms
     ready_fd_closed,  // EOF on --ready-fd without a newline: `value` is the fd
 };
@@ -63,10 +69,14 @@ enum class Stage : std::int32_t {
 struct Report {
     Stage stage = Stage::started;
     std::int32_t value = 0;  // errno, or the PID for Stage::started
+    std::int32_t step = 0;    // Stage::process: the sys::Step that failed
+    std::int32_t index = 0;   // Stage::process: which limit or capability
+    std::int32_t millis = 0;  // Stage::too_short: how long it ran
 };
 
 /// In the daemon process: umask, chdir, stdio, close fds, reset signals,
-/// identity, pidfile, exec — in that order (SPEC.md section 3, step 5).
+/// process settings and chroot, identity, capabilities, pidfile, exec — in
+/// that order (SPEC.md section 3, step 5).
 /// On failure writes a Report to `report_fd` and _exit()s.
 [[noreturn]] void exec_daemon(const LaunchPlan& plan, int report_fd) noexcept;
 
@@ -83,7 +93,8 @@ struct InstanceFds {
 };
 
 /// In a supervised instance: `fds` in place, own process group, clean
-/// signal state, identity, SIGTERM when the supervisor dies, exec with `envp`.
+/// signal state, process settings and chroot, identity, capabilities,
+/// SIGKILL when the supervisor dies, exec with `envp`.
 [[noreturn]] void exec_instance(const LaunchPlan& plan, char* const* envp, pid_t supervisor, InstanceFds fds,
                                 int report_fd) noexcept;
 
@@ -94,5 +105,6 @@ struct InstanceFds {
 
 /// Writes one Report; for the child side, async-signal-safe.
 void send_report(int fd, Stage stage, std::int32_t value) noexcept;
+void send_report(int fd, const Report& report) noexcept;
 
 }  // namespace daemonize

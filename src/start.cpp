@@ -9,12 +9,15 @@
 #include <cstring>
 #include <string_view>
 
+#include "command.hpp"
 #include "detach.hpp"
+#include "envfile.hpp"
 #include "identity.hpp"
 #include "log.hpp"
 #include "pidfile.hpp"
 #include "ready.hpp"
 #include "resolve.hpp"
+#include "sys/process.hpp"
 #include "stdio.hpp"
 #include "supervise.hpp"
 #include "sys/posix.hpp"
@@ -25,34 +28,17 @@ extern char** environ;
 namespace daemonize {
 namespace {
 
-void set_env(std::vector<std::string>& env, const std::string& name, const std::string& value) {
-    std::string entry = name + "=" + value;
-    for (auto& e : env) {
-        if (std::string_view(e).substr(0, name.size() + 1) == std::string_view(entry).substr(0, name.size() + 1)) {
-            e = std::move(entry);
-            return;
-        }
-    }
-    env.push_back(std::move(entry));
+// The kernel's view of the hardening options, and what only root may ask.
+Result<sys::ProcessPlan> plan_process(const Options& opts, const std::optional<Identity>& id) {
+    const HardenOptions& h = opts.harden;
+    if ((h.keep_caps_given || h.cap_bound) && ::geteuid() != 0)
+        return sys_error(std::string(h.keep_caps_given ? "--keep-caps" : "--cap-bound") +
+                             ": only root can hand out or bound capabilities", EPERM);
+    auto plan = sys::plan_process(h);
+    if (!plan) return std::move(plan).error();
+    plan->stays_root = !(id && id->set_user && id->uid != 0);
+    return plan;
 }
-
-// The caller's environment, then the target user's HOME/USER/LOGNAME, then -E
-// (the user's explicit word wins).
-std::vector<std::string> build_env(const Options& opts, const std::optional<Identity>& id,
-                                   const std::string& notify_socket) {
-    std::vector<std::string> env;
-    for (char** e = environ; e != nullptr && *e != nullptr; ++e) env.emplace_back(*e);
-    if (id && id->set_user) {
-        set_env(env, "HOME", id->home);
-        set_env(env, "USER", id->name);
-        set_env(env, "LOGNAME", id->name);
-    }
-    for (const auto& [name, value] : opts.env) set_env(env, name, value);
-    // Last: with -w the socket is ours, whatever -E or the caller said.
-    if (!notify_socket.empty()) set_env(env, "NOTIFY_SOCKET", notify_socket);
-    return env;
-}
-
 
 int resolve_instances(int requested) {
     if (requested > 0) return requested;
@@ -108,15 +94,22 @@ Result<int> run_start(const Options& opts) {
 
     SupervisePlan sp;
     LaunchPlan& plan = sp.launch;
-    auto path = resolve_command(opts.command.front(), *cwd);
-    if (!path) return std::move(path).error();
-    plan.path = std::move(*path);
-    log::verbose("command: %s", plan.path.c_str());
-
     auto identity = resolve_identity(opts.identity);
     if (!identity) return std::move(identity).error();
     plan.identity = std::move(*identity);
     const sys::fs::Actor actor = file_actor(plan.identity);
+
+    auto place = place_command(opts, *cwd, plan.identity, actor);
+    if (!place) return std::move(place).error();
+    plan.path = std::move(place->path);
+    log::verbose("command: %s%s", place->root.c_str(), plan.path.c_str());
+    auto process = plan_process(opts, plan.identity);
+    if (!process) return std::move(process).error();
+    plan.process = std::move(*process);
+    plan.process.root = place->root;
+    plan.process.dir = place->dir;
+    plan.harden = opts.harden;
+    plan.min_uptime = opts.min_uptime;
     if (!opts.supervise.child_pidfile.empty()) {
         sp.child_pidfile = make_absolute(*cwd, opts.supervise.child_pidfile);
         if (auto ok = sys::fs::check_pidfile_place(sp.child_pidfile, actor); !ok) return ok.error();
@@ -126,13 +119,13 @@ Result<int> run_start(const Options& opts) {
     // pipes, one per instance; in the default mode the caller waits itself.
     ReadyWatch watch;
     sys::UniqueFd ready_write;
-    const bool wait_here = opts.ready.wait && !opts.supervise.active();
+    const bool wait_here = (opts.ready.wait || opts.min_uptime.count() > 0) && !opts.supervise.active();
     if (opts.ready.wait) {
         plan.ready_fd = opts.ready.fd;
         watch.uid = plan.identity && plan.identity->set_user ? plan.identity->uid : ::geteuid();
         watch.fd_number = opts.ready.fd;
     }
-    if (wait_here) {
+    if (wait_here && opts.ready.wait) {
         auto socket = notify::Socket::open();
         if (!socket) return std::move(socket).error();
         watch.socket = std::move(*socket);
@@ -152,7 +145,7 @@ Result<int> run_start(const Options& opts) {
         ::umask(static_cast<mode_t>(opts.umask));
         plan.umask = static_cast<int>(opts.umask);
     }
-    plan.chdir = !foreground || opts.chdir_given ? make_absolute(*cwd, opts.chdir) : std::string();
+    plan.chdir = place->own_dir;
 
     // Pidfiles are stamped with this boot's id and the process's start time.
     if (!opts.pidfile.empty() || !sp.child_pidfile.empty()) plan.boot_id = pidfile::boot_id();
@@ -211,7 +204,9 @@ Result<int> run_start(const Options& opts) {
     plan.err_fd = stdio->err_fd();
 
     plan.args = opts.command;
-    plan.env = build_env(opts, plan.identity, watch.socket ? watch.socket->address() : std::string());
+    plan.env = std::move(place->env);
+    // With -w the socket is ours, whatever -E or the caller said.
+    if (watch.socket) set_env(plan.env, "NOTIFY_SOCKET", watch.socket->address());
     plan.seal();
 
     sp.opts = opts.supervise;
@@ -257,7 +252,7 @@ Result<int> run_start(const Options& opts) {
     // TERM or INT while the caller waits for readiness stops the unready
     // command (and removes the pidfile): nothing left behind, exit 128+N.
     std::optional<sys::BlockedSignals> interruptible;
-    if (opts.ready.wait) interruptible.emplace(std::initializer_list<int>{SIGTERM, SIGINT});
+    if (opts.ready.wait || opts.min_uptime.count() > 0) interruptible.emplace(std::initializer_list<int>{SIGTERM, SIGINT});
     const int stop_fd = interruptible ? interruptible->fd() : -1;
 
     DaemonMain daemon_main;
@@ -276,7 +271,7 @@ Result<int> run_start(const Options& opts) {
     if (!wait_here) return 0;
 
     auto main_pid =
-        wait_ready(watch, *daemon, plan.args.front(), opts.ready.timeout, opts.supervise.stop_timeout, stop_fd);
+        wait_ready(watch, *daemon, plan.args.front(), opts.ready.timeout, opts.supervise.stop_timeout, stop_fd, opts.min_uptime);
     if (!main_pid) {
         cleanup_pidfile();
         return std::move(main_pid).error();

@@ -54,6 +54,7 @@ struct Instance {
     std::string notify_var;  // "NOTIFY_SOCKET=@..."
     sys::UniqueFd ready_fd;
     bool ready = false;
+    bool up = false;         // counted: ready (with -w) and up for --min-uptime
     std::uint64_t runs = 0;  // generation of the current run
 };
 
@@ -62,6 +63,7 @@ enum class TimerKind {
     stop_deadline,   // --stop-timeout after the stop began: SIGKILL
     ready_deadline,  // --ready-timeout after the start
     fd_grace,        // an instance closed its --ready-fd unready; is it exiting?
+    uptime,          // an instance has run for --min-uptime
 };
 
 struct Timer {
@@ -80,7 +82,7 @@ class Supervisor {
 public:
     Supervisor(const SupervisePlan& plan)
         : plan_(plan),
-          rules_{plan.opts.restart, plan.opts.delay, plan.opts.success_exit},
+          rules_{plan.opts.restart, plan.opts.delay, plan.opts.success_exit, plan.launch.min_uptime},
           budget_(plan.opts.max_restarts),
           rng_(::getpid()) {}
     Result<int> run(int report_fd);
@@ -107,6 +109,7 @@ private:
     void read_notifications(Instance& in);
     void read_ready_fd(Instance& in);
     void mark_ready(Instance& in);
+    void count_up(Instance& in);
     void startup_done();
     void startup_failed(const Report& report);
     void relay_upstream(const std::string& message);
@@ -206,6 +209,8 @@ Result<pid_t> Supervisor::spawn(Instance& in) {
         spawn_failure_ = r;
         return describe_failure(plan_.launch, r);
     }
+    if (startup_ && plan_.launch.min_uptime.count() > 0)
+        timers_.push(Timer{now_ms() + plan_.launch.min_uptime.count(), TimerKind::uptime, in.index, in.runs});
     if (plan_.ready.wait && !startup_) {
         event("instance %d started (pid %d); not counted ready until it notifies", in.index, pid);
     } else {
@@ -262,9 +267,13 @@ void Supervisor::on_exit(Instance& in, int status) {
     }
     if (in.ready_fd.valid()) in.ready_fd.reset();
     if (startup_) {
-        // Not all ready yet: this start has failed, whatever the policy.
+        // Not all ready (or up long enough) yet: this start has failed,
+        // whatever the policy.
+        const std::int32_t how = info.signaled ? -info.value : info.value;
+        const bool too_short = !plan_.ready.wait || in.ready;
         change(in, [&](InstanceState& life) { (void)life.ended(info, now_ms(), rules_, budget_, true, 0); });
-        startup_failed(Report{Stage::exited, info.signaled ? -info.value : info.value});
+        startup_failed(too_short ? Report{Stage::too_short, how, 0, 0, static_cast<std::int32_t>(uptime * 1000)}
+                                 : Report{Stage::exited, how});
         return;
     }
     end_run(in, info);
@@ -320,7 +329,13 @@ void Supervisor::fire_timers() {
         Timer t = timers_.top();
         timers_.pop();
         if (!timer_live(t)) continue;
+        if (t.kind == TimerKind::uptime) {
+            count_up(instances_[static_cast<size_t>(t.instance)]);
+            continue;
+        }
         if (t.kind == TimerKind::ready_deadline) {
+            if (std::all_of(instances_.begin(), instances_.end(), [](const Instance& in) { return in.ready; }))
+                continue;  // all ready, only --min-uptime left to wait for
             event("not every instance was ready after %.3f s: stopping", static_cast<double>(plan_.ready.timeout.count()) / 1000);
             startup_failed(Report{Stage::not_ready, static_cast<std::int32_t>(plan_.ready.timeout.count())});
             continue;
@@ -354,6 +369,10 @@ bool Supervisor::timer_live(const Timer& t) const {
     case TimerKind::restart: return t.generation == instances_[static_cast<size_t>(t.instance)].timer;
     case TimerKind::stop_deadline: return t.generation == stop_generation_;
     case TimerKind::ready_deadline: return startup_;
+    case TimerKind::uptime: {
+        const Instance& in = instances_[static_cast<size_t>(t.instance)];
+        return startup_ && in.life.running() && in.runs == t.generation;
+    }
     case TimerKind::fd_grace: {
         const Instance& in = instances_[static_cast<size_t>(t.instance)];
         return startup_ && in.life.running() && in.runs == t.generation && !in.ready;
@@ -484,6 +503,18 @@ void Supervisor::mark_ready(Instance& in) {
         return;
     }
     event("instance %d (pid %d) ready", in.index, static_cast<int>(in.pid));
+    count_up(in);
+}
+
+// During the start, an instance counts once it is ready (with -w) and has
+// run for --min-uptime; the caller is released when all count.
+void Supervisor::count_up(Instance& in) {
+    if (!startup_ || in.up || !in.life.running()) return;
+    if (plan_.ready.wait && !in.ready) return;
+    if (now_ms() - in.life.started_ms() < plan_.launch.min_uptime.count()) return;
+    in.up = true;
+    if (plan_.launch.min_uptime.count() > 0)
+        event("instance %d (pid %d) up for --min-uptime", in.index, static_cast<int>(in.pid));
     if (++ready_count_ == plan_.instances) startup_done();
 }
 
@@ -508,7 +539,7 @@ void Supervisor::startup_failed(const Report& report) {
     Error e = describe_failure(plan_.launch, report);
     startup_code_ = static_cast<int>(e.code);
     if (report_fd_ >= 0) {
-        send_report(report_fd_, report.stage, report.value);
+        send_report(report_fd_, report);
         release_caller();
     } else {
         log::error("%s", format_error(e).c_str());
@@ -555,14 +586,15 @@ Result<int> Supervisor::run(int report_fd) {
         if (!in.notify_var.empty()) in.envp.push_back(in.notify_var.data());
         in.envp.push_back(nullptr);
     }
-    startup_ = plan_.ready.wait;
+    // Someone waits for the start: the caller (report_fd), or systemd.
+    startup_ = plan_.ready.wait || (plan_.launch.min_uptime.count() > 0 && report_fd >= 0);
     if (startup_ && plan_.ready.timeout.count() > 0)
         timers_.push(Timer{now_ms() + plan_.ready.timeout.count(), TimerKind::ready_deadline, -1, 0});
     for (auto& in : instances_) {
         auto pid = spawn(in);
         if (!pid) {
             // The first start failed: undo the others and tell the caller.
-            if (report_fd >= 0) send_report(report_fd, spawn_failure_.stage, spawn_failure_.value);
+            if (report_fd >= 0) send_report(report_fd, spawn_failure_);
             startup_ = false;
             begin_stop(SIGKILL);
             while (anything_left()) {

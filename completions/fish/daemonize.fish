@@ -8,7 +8,8 @@ function __daemonize_command_index
     set -e tokens[1]
     set -l takes_value -c --chdir -m --umask -E --env -i --stdin -o --stdout -e --stderr -p --pidfile -u --user -g --group \
         --restart -n --instances --max-restarts --restart-delay --success-exit --stop-timeout --child-pidfile --signal \
-        --ready-timeout --ready-fd --log-max-size --log-keep
+        --ready-timeout --ready-fd --log-max-size --log-keep --env-file --unset --chroot --nice --ionice --sched --cpus \
+        --oom-score-adj --limit --keep-caps --min-uptime --retry
     set -l skip 0
     set -l i 0
     for t in $tokens
@@ -37,6 +38,20 @@ function __daemonize_command_args
     complete -C (string join ' ' -- (string escape -- $rest))
 end
 
+# --keep-caps takes a comma-separated list: offer the names after what is
+# already there.
+function __daemonize_capabilities
+    set -l token (string replace -r -- '^--keep-caps=' '' (commandline -ct))
+    set -l prefix (string replace -r -- '[^,]*$' '' $token)
+    for cap in chown dac_override dac_read_search fowner fsetid kill setgid setuid setpcap linux_immutable \
+        net_bind_service net_broadcast net_admin net_raw ipc_lock ipc_owner sys_module sys_rawio sys_chroot \
+        sys_ptrace sys_pacct sys_admin sys_boot sys_nice sys_resource sys_time sys_tty_config mknod lease \
+        audit_write audit_control setfcap mac_override mac_admin syslog wake_alarm block_suspend audit_read \
+        perfmon bpf checkpoint_restore
+        echo "$prefix"cap_$cap
+    end
+end
+
 set -l n 'not __daemonize_command_index >/dev/null'
 complete -c daemonize -f -n '__daemonize_command_index >/dev/null' -a '(__daemonize_command_args)'
 complete -c daemonize -f -n "$n; and not string match -q -- '-*' (commandline -ct)" -a '(__fish_complete_command)'
@@ -50,6 +65,19 @@ complete -c daemonize -n $n -l truncate -d 'Truncate output files instead of app
 complete -c daemonize -n $n -s p -l pidfile -r -F -d 'Write and lock a pidfile'
 complete -c daemonize -n $n -s u -l user -x -a '(__fish_complete_users)' -d 'Run as USER[:GROUP]'
 complete -c daemonize -n $n -s g -l group -x -a '(__fish_complete_groups)' -d 'Run with GROUP'
+complete -c daemonize -n $n -l env-file -r -F -d 'Read NAME=VALUE lines (-FILE: optional)'
+complete -c daemonize -n $n -l clear-env -d 'Start from an empty environment'
+complete -c daemonize -n $n -l unset -x -a '(set --names --export)' -d 'Remove a variable from the environment'
+complete -c daemonize -n $n -l chroot -x -a '(__fish_complete_directories)' -d 'Root directory of the command (root only)'
+complete -c daemonize -n $n -l nice -x -d 'Niceness, -20 (favoured) to 19'
+complete -c daemonize -n $n -l ionice -x -a 'idle best-effort realtime' -d 'I/O class (best-effort:LEVEL, realtime:LEVEL)'
+complete -c daemonize -n $n -l sched -x -a 'other batch idle fifo rr' -d 'CPU policy (fifo:PRIO, rr:PRIO)'
+complete -c daemonize -n $n -l cpus -x -d 'Run only on these CPUs, like 0-3,6'
+complete -c daemonize -n $n -l oom-score-adj -x -d 'OOM killer preference, -1000 to 1000'
+complete -c daemonize -n $n -l limit -x -a 'as= core= cpu= data= fsize= memlock= msgqueue= nice= nofile= nproc= rtprio= sigpending= stack=' -d 'Resource limit NAME=SOFT[:HARD]'
+complete -c daemonize -n $n -l no-new-privs -d 'The command can never gain privileges'
+complete -c daemonize -n $n -l keep-caps -x -a '(__daemonize_capabilities)' -d 'Keep only these capabilities (root only)'
+complete -c daemonize -n $n -l cap-bound -d 'Also drop every other capability from the bounding set'
 complete -c daemonize -n $n -s f -l foreground -d 'Do not detach; supervise in the foreground'
 complete -c daemonize -n $n -s r -d 'Restart on failure'
 complete -c daemonize -n $n -l restart -x -a 'on-failure always no' -d 'Restart policy'
@@ -68,9 +96,11 @@ complete -c daemonize -n $n -l forward-hup -d 'Forward SIGHUP too (it reopens th
 complete -c daemonize -n $n -s w -l wait-ready -d 'Return once the command sends READY=1'
 complete -c daemonize -n $n -l ready-timeout -x -d 'Stop it and exit 124 if not ready (default 60)'
 complete -c daemonize -n $n -l ready-fd -x -d 'FD on which the command writes a newline when ready'
+complete -c daemonize -n $n -l min-uptime -x -d 'Started = still running after SECS'
 complete -c daemonize -n $n -l status -d 'Is it running? (LSB exit codes)'
 complete -c daemonize -n $n -l stop -d 'Stop the daemon named by the pidfile'
 complete -c daemonize -n $n -l signal -x -a 'HUP INT QUIT KILL USR1 USR2 TERM CONT STOP WINCH' -d 'Send a signal'
+complete -c daemonize -n $n -l retry -x -d 'Stop schedule: SECS, or like TERM/30/KILL/5'
 complete -c daemonize -n $n -s v -l verbose -d 'Report each step on stderr'
 complete -c daemonize -n $n -s q -l quiet -d 'Print errors only'
 complete -c daemonize -n $n -s h -l help -d 'Show help and exit'

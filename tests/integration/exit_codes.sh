@@ -16,18 +16,19 @@ assert_eq "daemonize: cannot execute 'no-such-command-xyz': No such file or dire
 
 # The daemon process that failed to exec is reaped, not left as a zombie
 # (PID 1 here never reaps, so a leftover would show).
+# Zombies are listed by PID: one of an earlier test may be reaped meanwhile
+# (by its own parent), and only new ones count.
 daemonize_zombies() {
-    n=0
     for s in /proc/[0-9]*/status; do
-        { grep -q '^State:[[:space:]]*Z' "$s" && grep -qx 'Name:[[:space:]]*daemonize' "$s" && n=$((n + 1)); } 2>/dev/null || true
-    done
-    echo $n
+        { grep -q '^State:[[:space:]]*Z' "$s" && grep -qx 'Name:[[:space:]]*daemonize' "$s" && echo "${s%/status}"; } 2>/dev/null || true
+    done | sort
 }
-before=$(daemonize_zombies)
+daemonize_zombies > "$dir/zombies.before"
 run_daemonize -p nf.pid -- no-such-command-xyz
 run_daemonize -- ./no-such-file
 run_daemonize -c /no-such-dir -- sleep 300
-assert_eq "$before" "$(daemonize_zombies)" "zombie daemonize processes after failed starts"
+new=$(daemonize_zombies | grep -vxF -f "$dir/zombies.before" || true)
+assert_eq "" "$new" "zombie daemonize processes after failed starts"
 
 run_daemonize -p nf.pid -- ./no-such-file
 assert_eq 127 "$rc" "missing ./file"

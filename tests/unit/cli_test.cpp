@@ -327,3 +327,232 @@ TEST_CASE("cli: a log option makes daemonize a supervisor that captures the outp
         CHECK_FALSE(parse(bad));
     }
 }
+
+TEST_CASE("cli: environment and process options are off by default") {
+    auto r = parse({"app"});
+    REQUIRE(r);
+    const Options& o = r->options;
+    CHECK(o.env_files.empty());
+    CHECK_FALSE(o.clear_env);
+    CHECK(o.unset_env.empty());
+    CHECK_FALSE(o.harden.any());
+    CHECK(o.harden.chroot.empty());
+    CHECK_FALSE(o.harden.nice);
+    CHECK(o.harden.limits.empty());
+    CHECK(o.min_uptime == Millis{0});
+    CHECK(o.stop_schedule.empty());
+}
+
+TEST_CASE("cli: environment options land in their fields") {
+    auto r = parse({"--env-file", "a.env", "--env-file=-optional.env", "--env-file", "/etc/b.env", "--clear-env",
+                    "--unset", "A", "--unset=B_2", "-E", "C=1", "app"});
+    REQUIRE(r);
+    const Options& o = r->options;
+    CHECK(o.env_files == std::vector<std::string>{"a.env", "-optional.env", "/etc/b.env"});
+    CHECK(o.clear_env);
+    CHECK(o.unset_env == std::vector<std::string>{"A", "B_2"});
+    CHECK(o.env == std::vector<std::pair<std::string, std::string>>{{"C", "1"}});
+    CHECK(o.command == std::vector<std::string>{"app"});
+}
+
+TEST_CASE("cli: process options land in their fields") {
+    auto r = parse({"--chroot", "/jail", "--nice", "-5", "--ionice", "be:2", "--sched", "rr:5", "--cpus", "2,0-1",
+                    "--oom-score-adj", "-500", "--limit", "nofile=1024", "--limit", "core=0", "--limit",
+                    "NOFILE=2048:4096", "--no-new-privs", "--keep-caps", "cap_net_bind_service,cap_chown",
+                    "--cap-bound", "--min-uptime", "1.5", "app", "--nice", "3"});
+    REQUIRE(r);
+    const Options& o = r->options;
+    const HardenOptions& h = o.harden;
+    CHECK(h.any());
+    CHECK(h.chroot == "/jail");
+    REQUIRE(h.nice);
+    CHECK(*h.nice == -5);
+    REQUIRE(h.ionice);
+    CHECK(h.ionice->cls == IoClass::best_effort);
+    CHECK(h.ionice->level == 2);
+    REQUIRE(h.sched);
+    CHECK(h.sched->policy == SchedPolicy::rr);
+    CHECK(h.sched->priority == 5);
+    CHECK(h.cpus == std::vector<unsigned>{0, 1, 2});
+    REQUIRE(h.oom_score_adj);
+    CHECK(*h.oom_score_adj == -500);
+    // One limit per resource: the last --limit for a name wins.
+    REQUIRE(h.limits.size() == 2);
+    int nofile = 0;
+    int core = 0;
+    for (const Limit& l : h.limits) {
+        if (l.resource == Resource::nofile) {
+            ++nofile;
+            CHECK(l.soft == 2048);
+            CHECK(l.hard == 4096);
+        } else if (l.resource == Resource::core) {
+            ++core;
+            CHECK(l.soft == 0);
+            CHECK(l.hard == 0);
+        }
+    }
+    CHECK(nofile == 1);
+    CHECK(core == 1);
+    CHECK(h.no_new_privs);
+    CHECK(h.keep_caps_given);
+    CHECK(h.keep_caps == std::vector<int>{0, 10});
+    CHECK(h.cap_bound);
+    CHECK(o.min_uptime == Millis{1500});
+    CHECK(o.command == std::vector<std::string>{"app", "--nice", "3"});
+}
+
+TEST_CASE("cli: negative numbers as option values, with and without '='") {
+    for (auto words : std::vector<std::vector<std::string>>{{"--nice", "-5", "app"}, {"--nice=-5", "app"}}) {
+        CAPTURE(words.front());
+        auto r = parse(words);
+        REQUIRE(r);
+        REQUIRE(r->options.harden.nice);
+        CHECK(*r->options.harden.nice == -5);
+        CHECK(r->options.command == std::vector<std::string>{"app"});
+    }
+    for (auto words : std::vector<std::vector<std::string>>{{"--oom-score-adj", "-500", "app"},
+                                                             {"--oom-score-adj=-500", "app"}}) {
+        CAPTURE(words.front());
+        auto r = parse(words);
+        REQUIRE(r);
+        REQUIRE(r->options.harden.oom_score_adj);
+        CHECK(*r->options.harden.oom_score_adj == -500);
+    }
+    auto plus = parse({"--nice", "+5", "app"});
+    REQUIRE(plus);
+    CHECK(*plus->options.harden.nice == 5);
+}
+
+TEST_CASE("cli: each process option alone counts as hardening") {
+    for (auto words : std::vector<std::vector<std::string>>{
+             {"--chroot", "/j"}, {"--nice", "0"}, {"--ionice", "idle"}, {"--sched", "batch"}, {"--cpus", "0"},
+             {"--oom-score-adj", "0"}, {"--limit", "core=0"}, {"--no-new-privs"}, {"--keep-caps", "cap_chown"},
+             {"--cap-bound"}}) {
+        CAPTURE(words.front());
+        words.push_back("app");
+        auto r = parse(words);
+        REQUIRE(r);
+        CHECK(r->options.harden.any());
+    }
+}
+
+TEST_CASE("cli: --stop --retry sets the stop schedule") {
+    auto r = parse({"--stop", "-p", "F", "--retry", "TERM/5/KILL/1"});
+    REQUIRE(r);
+    CHECK(r->options.verb == Verb::stop);
+    const auto& s = r->options.stop_schedule;
+    REQUIRE(s.size() == 4);
+    CHECK(s[0].kind == StopStep::Kind::signal);
+    CHECK(s[0].value == 15);
+    CHECK(s[1].kind == StopStep::Kind::wait);
+    CHECK(s[1].value == 5000);
+    CHECK(s[2].kind == StopStep::Kind::signal);
+    CHECK(s[2].value == 9);
+    CHECK(s[3].kind == StopStep::Kind::wait);
+    CHECK(s[3].value == 1000);
+    // A plain number uses --signal's signal, then KILL.
+    auto n = parse({"--stop", "--signal", "HUP", "-p", "F", "--retry", "7"});
+    REQUIRE(n);
+    REQUIRE(n->options.stop_schedule.size() == 4);
+    CHECK(n->options.stop_schedule[0].value == 1);
+    CHECK(n->options.stop_schedule[1].value == 7000);
+    CHECK(n->options.stop_schedule[2].value == 9);
+    // Without --retry: the default schedule.
+    auto plain = parse({"--stop", "-p", "F"});
+    REQUIRE(plain);
+    CHECK(plain->options.stop_schedule.empty());
+}
+
+TEST_CASE("cli: --retry needs --stop and excludes --stop-timeout") {
+    for (auto words : std::vector<std::vector<std::string>>{
+             {"--retry", "TERM/5", "app"},
+             {"-p", "F", "--retry", "5", "app"},
+             {"-p", "F", "--signal", "HUP", "--retry", "5"},
+             {"-p", "F", "--status", "--retry", "5"},
+             {"--stop", "-p", "F", "--retry", "5", "--stop-timeout", "3"},
+             {"--stop", "-p", "F", "--stop-timeout", "3", "--retry", "TERM/1/KILL/1"},
+             {"--stop", "-p", "F", "--retry", "TERM/KILL"},
+             {"--stop", "-p", "F", "--retry", "NOSUCH/5"}}) {
+        std::string shown;
+        for (const auto& w : words) shown += w + " ";
+        CAPTURE(shown);
+        auto r = parse(words);
+        REQUIRE_FALSE(r);
+        CHECK(r.error().code == ExitCode::failure);
+        CHECK(static_cast<int>(r.error().code) == 125);
+    }
+}
+
+TEST_CASE("cli: control verbs take no start options") {
+    for (auto extra : std::vector<std::vector<std::string>>{
+             {"--nice", "5"}, {"--env-file", "a.env"}, {"--clear-env"}, {"--unset", "A"}, {"--chroot", "/j"},
+             {"--limit", "core=0"}, {"--no-new-privs"}, {"--keep-caps", "cap_chown"}, {"--cap-bound"},
+             {"--min-uptime", "1"}, {"--cpus", "0"}, {"--oom-score-adj", "1"}, {"--ionice", "idle"},
+             {"--sched", "batch"}}) {
+        for (const char* verb : {"--stop", "--status"}) {
+            std::vector<std::string> words{verb, "-p", "F"};
+            words.insert(words.end(), extra.begin(), extra.end());
+            CAPTURE(verb);
+            CAPTURE(extra.front());
+            auto r = parse(words);
+            REQUIRE_FALSE(r);
+            CHECK(static_cast<int>(r.error().code) == 125);
+        }
+    }
+}
+
+TEST_CASE("cli: --unset refusals") {
+    auto both = parse({"-E", "X=1", "--unset", "X", "app"});
+    REQUIRE_FALSE(both);
+    CHECK(static_cast<int>(both.error().code) == 125);
+    CHECK(both.error().what.find("X") != std::string::npos);
+    auto bad = parse({"--unset", "1X", "app"});
+    REQUIRE_FALSE(bad);
+    CHECK(static_cast<int>(bad.error().code) == 125);
+    CHECK(bad.error().what.find("1X") != std::string::npos);
+    for (const char* name : {"A-B", "A=1", "A B"}) {
+        CAPTURE(name);
+        CHECK_FALSE(parse({"--unset", name, "app"}));
+    }
+    // Different names do not clash.
+    CHECK(parse({"-E", "X=1", "--unset", "XY", "app"}));
+}
+
+TEST_CASE("cli: new options refuse empty values") {
+    for (const char* opt : {"--env-file", "--limit", "--chroot", "--unset", "--nice", "--ionice", "--sched", "--cpus",
+                            "--oom-score-adj", "--keep-caps", "--min-uptime"}) {
+        CAPTURE(opt);
+        auto r = parse({opt, "", "app"});
+        REQUIRE_FALSE(r);
+        CHECK(static_cast<int>(r.error().code) == 125);
+        CHECK(r.error().what.find("empty") != std::string::npos);
+    }
+    auto retry = parse({"--stop", "-p", "F", "--retry", ""});
+    REQUIRE_FALSE(retry);
+    CHECK(static_cast<int>(retry.error().code) == 125);
+    auto later = parse({"--env-file", "a.env", "--env-file", "", "app"});
+    REQUIRE_FALSE(later);
+    CHECK(later.error().what.find("empty") != std::string::npos);
+}
+
+TEST_CASE("cli: bad values of the new options") {
+    for (auto words : std::vector<std::vector<std::string>>{
+             {"--nice", "20"}, {"--nice", "-21"}, {"--nice", "x"}, {"--limit", "nosuch=1"}, {"--limit", "nofile"},
+             {"--limit", "nofile=4:2"}, {"--keep-caps", "cap_nosuch"}, {"--keep-caps", "cap_chown,"},
+             {"--ionice", "idle:3"}, {"--ionice", "be:8"}, {"--sched", "fifo"}, {"--sched", "fifo:100"},
+             {"--cpus", "3-1"}, {"--cpus", "99999"}, {"--oom-score-adj", "1001"}, {"--min-uptime", "x"},
+             {"--min-uptime", "-1"}}) {
+        std::string shown = words[0] + " " + words[1];
+        CAPTURE(shown);
+        words.push_back("app");
+        auto r = parse(words);
+        REQUIRE_FALSE(r);
+        CHECK(static_cast<int>(r.error().code) == 125);
+    }
+    auto limit = parse({"--limit", "nosuch=1", "app"});
+    REQUIRE_FALSE(limit);
+    CHECK(limit.error().what.find("nosuch") != std::string::npos);
+    auto caps = parse({"--keep-caps", "cap_nosuch", "app"});
+    REQUIRE_FALSE(caps);
+    CHECK(caps.error().what.find("cap_nosuch") != std::string::npos);
+}

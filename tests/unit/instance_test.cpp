@@ -140,3 +140,112 @@ TEST_CASE("instance: a run longer than MAX starts a new streak") {
     CHECK(in.streak() == 1);
     CHECK(d.delay == 100ms);
 }
+
+namespace {
+
+Rules min_uptime_rules(RestartPolicy policy = RestartPolicy::on_failure) {
+    return Rules{policy, Backoff{100ms, 1000ms}, {0}, 1000ms};
+}
+
+}  // namespace
+
+TEST_CASE("instance: a run shorter than --min-uptime is a failure, whatever its status") {
+    InstanceState in;
+    RestartBudget budget;
+    in.started(0);
+    auto d = in.ended(exit0, 200, min_uptime_rules(), budget, false, 0);
+    CHECK(in.failed());
+    CHECK(d.action == Action::restart);
+    CHECK(d.delay == 100ms);
+    CHECK(in.phase() == Phase::backoff);
+    CHECK(in.streak() == 1);
+    CHECK(budget.used() == 1);
+}
+
+TEST_CASE("instance: a run as long as --min-uptime is judged by its status") {
+    for (std::int64_t end : {1000, 1500, 100000}) {
+        CAPTURE(end);
+        InstanceState in;
+        RestartBudget budget;
+        in.started(0);
+        auto d = in.ended(exit0, end, min_uptime_rules(), budget, false, 0);
+        CHECK_FALSE(in.failed());
+        CHECK(d.action == Action::none);
+        CHECK(in.phase() == Phase::stopped);
+        CHECK(budget.used() == 0);
+    }
+    // A long run that fails is still a failure.
+    InstanceState failing;
+    RestartBudget budget;
+    failing.started(0);
+    CHECK(failing.ended(exit1, 5000, min_uptime_rules(), budget, false, 0).action == Action::restart);
+    CHECK(failing.failed());
+}
+
+TEST_CASE("instance: the uptime counts from the start of this run") {
+    InstanceState in;
+    RestartBudget budget;
+    in.started(0);
+    REQUIRE(in.ended(exit0, 200, min_uptime_rules(), budget, false, 0).action == Action::restart);
+    in.started(10000);
+    auto d = in.ended(exit0, 10200, min_uptime_rules(), budget, false, 0);
+    CHECK(in.failed());
+    CHECK(d.action == Action::restart);
+    in.started(20000);
+    d = in.ended(exit0, 21500, min_uptime_rules(), budget, false, 0);
+    CHECK_FALSE(in.failed());
+    CHECK(d.action == Action::none);
+}
+
+TEST_CASE("instance: a short run that daemonize ended is no failure") {
+    for (bool stopping : {false, true}) {
+        CAPTURE(stopping);
+        InstanceState in;
+        RestartBudget budget;
+        in.started(0);
+        in.signalled(SIGTERM);
+        auto d = in.ended(term, 200, min_uptime_rules(), budget, stopping, 0);
+        CHECK_FALSE(in.failed());
+        CHECK(d.action == Action::none);
+        CHECK(in.phase() == Phase::stopped);
+        CHECK(budget.used() == 0);
+    }
+    // The next run is judged afresh: the signal was for the last one.
+    InstanceState in;
+    RestartBudget budget;
+    in.started(0);
+    in.signalled(SIGTERM);
+    (void)in.ended(term, 200, min_uptime_rules(), budget, false, 0);
+    in.started(300);
+    auto d = in.ended(exit0, 500, min_uptime_rules(), budget, false, 0);
+    CHECK(in.failed());
+    CHECK(d.action == Action::restart);
+}
+
+TEST_CASE("instance: with --restart always a too-short run backs off like a failure") {
+    RestartBudget budget;
+    InstanceState quick;
+    quick.started(0);
+    auto d = quick.ended(exit0, 200, min_uptime_rules(RestartPolicy::always), budget, false, 0);
+    CHECK(quick.failed());
+    CHECK(d.action == Action::restart);
+    CHECK(d.delay == 100ms);
+    InstanceState slow;
+    slow.started(0);
+    d = slow.ended(exit0, 1500, min_uptime_rules(RestartPolicy::always), budget, false, 0);
+    CHECK_FALSE(slow.failed());
+    CHECK(d.action == Action::restart);
+    CHECK(d.delay == 0ms);
+}
+
+TEST_CASE("instance: too-short runs count against the restart limit") {
+    InstanceState in;
+    RestartBudget budget({1, 0ms});
+    in.started(0);
+    CHECK(in.ended(exit0, 200, min_uptime_rules(), budget, false, 0).action == Action::restart);
+    in.started(300);
+    auto d = in.ended(exit0, 500, min_uptime_rules(), budget, false, 0);
+    CHECK(in.failed());
+    CHECK(d.action == Action::give_up);
+    CHECK(in.phase() == Phase::stopped);
+}
