@@ -65,14 +65,20 @@ bool same_dir(const char* a, const std::string& b) {
 
 // -c, --chroot and foreground mode decide where the command runs; the
 // shell's logical PWD is kept when it still names that directory.
-Status place_dirs(const Options& opts, const std::string& cwd, CommandPlace& place) {
+Status place_dirs(const Options& opts, const std::string& cwd, const sys::fs::Actor& actor, CommandPlace& place) {
     const bool foreground = opts.supervise.foreground;
     if (!opts.harden.chroot.empty()) {
         if (::geteuid() != 0) return sys_error("--chroot: only root can change the root directory", EPERM);
         place.root = make_absolute(cwd, opts.harden.chroot);
-        struct stat st {};
-        if (::stat(place.root.c_str(), &st) == -1) return sys_error("--chroot " + place.root);
-        if (!S_ISDIR(st.st_mode)) return sys_error("--chroot " + place.root, ENOTDIR);
+        // Opened once and used by its fd: a restart chroots to this very
+        // directory, whatever has been renamed onto its path since.
+        auto dir = sys::fs::open_directory(place.root, actor);
+        if (!dir) {
+            Error e = std::move(dir).error();
+            e.what = "--chroot: " + e.what;
+            return e;
+        }
+        place.root_dir = std::move(*dir);
         // -c is inside the new root; daemonize itself stays outside.
         place.dir = make_absolute("/", opts.chdir);
         place.own_dir = foreground && !opts.chdir_given ? std::string() : "/";
@@ -95,7 +101,7 @@ Status place_dirs(const Options& opts, const std::string& cwd, CommandPlace& pla
 Result<CommandPlace> place_command(const Options& opts, const std::string& cwd, const std::optional<Identity>& id,
                                    const sys::fs::Actor& actor) {
     CommandPlace place;
-    if (auto ok = place_dirs(opts, cwd, place); !ok) return std::move(ok).error();
+    if (auto ok = place_dirs(opts, cwd, actor, place); !ok) return std::move(ok).error();
 
     EnvPlan env;
     for (char** e = environ; e != nullptr && *e != nullptr; ++e) env.inherited.emplace_back(*e);

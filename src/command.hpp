@@ -16,6 +16,7 @@ namespace daemonize {
 struct CommandPlace {
     std::string own_dir;   // where daemonize's daemon or supervisor goes; empty: stays
     std::string root;      // --chroot (absolute); empty: none
+    sys::UniqueFd root_dir;  // it, opened once: what the command is chrooted to
     std::string dir;       // the command's working directory (inside `root`)
     std::string pwd;       // PWD for it
     std::string path;      // the resolved executable (inside `root`)

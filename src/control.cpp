@@ -108,6 +108,7 @@ void remove_stale(const std::string& path, const Lookup& l) {
 // rules); KILL takes the whole tree, as the default escalation does.
 Result<int> stop_by_schedule(const Options& opts, const std::string& path, pid_t pid, int pidfd) {
     const auto& steps = opts.stop_schedule;
+    bool killed = false;  // a KILL went out: the process is about to go
     for (size_t i = 0; i < steps.size();) {
         const StopStep& step = steps[i];
         switch (step.kind) {
@@ -124,6 +125,7 @@ Result<int> stop_by_schedule(const Options& opts, const std::string& path, pid_t
             log::verbose("sending %s to PID %d", describe(sig).c_str(), pid);
             if (sig == SIGKILL) {
                 sys::kill_tree(pid, pidfd);
+                killed = true;
             } else if (sys::pidfd_send_signal(pidfd, sig) == -1 && errno != ESRCH) {
                 return sys_error("send " + describe(sig) + " to PID " + std::to_string(pid));
             }
@@ -131,6 +133,11 @@ Result<int> stop_by_schedule(const Options& opts, const std::string& path, pid_t
         }
         }
         ++i;
+    }
+    // After a KILL ("TERM/30/KILL", or "--retry 0") it is gone in a moment.
+    if (killed && wait_exit(pidfd, kill_wait_ms)) {
+        remove_if_names(path, pid);
+        return 0;
     }
     return Error{ExitCode::still_running,
                  "PID " + std::to_string(pid) + " still running at the end of the --retry schedule", 0};

@@ -49,46 +49,55 @@ private:
     int line_ = 1;
 };
 
-// The value after '=': up to the end of the line (or of a quote that spans lines).
+// A quoted part, after its opening quote, up to the closing one (which may
+// be lines away). In double quotes \" \\ \` \$ are escapes, a backslash
+// before a line end continues the line, any other backslash is kept.
+Status read_quoted(Reader& in, char quote, int start_line, std::string& value) {
+    for (;;) {
+        if (in.done())
+            return in.error(start_line, std::string(quote == '"' ? "a double" : "a single") + " quote is never closed");
+        char q = in.take();
+        if (q == quote) return Ok{};
+        if (quote == '"' && q == '\\' && !in.done()) {
+            if (in.line_end()) continue;
+            char e = in.take();
+            if (e != '"' && e != '\\' && e != '`' && e != '$') value += '\\';
+            value += e;
+            continue;
+        }
+        value += q;
+    }
+}
+
+// The value after '=', as systemd reads it: quotes open only where a value
+// (or a part after a closing quote) begins, so "Don't" and a="b" keep their
+// quotes; blanks before a part and after the value are dropped; a
+// backslash escapes the next character, or continues the line.
 Result<std::string> read_value(Reader& in, int start_line) {
     std::string value;
-    size_t keep = 0;  // length without trailing unquoted blanks
-    in.skip_blanks();
-    while (!in.done() && in.peek() != '\n') {
+    size_t keep = 0;       // length without trailing unquoted blanks
+    bool starting = true;  // at the start of a part: blanks skipped, quotes open
+    while (!in.done() && in.peek() != '\n' && !in.looking_at("\r\n")) {
         char c = in.take();
         if (c == '\\') {
+            starting = false;
+            if (in.line_end()) continue;  // the line goes on
             if (in.done()) break;
-            if (in.line_end()) continue;  // backslash-newline: the line goes on
             value += in.take();
             keep = value.size();
-        } else if (c == '\'') {
-            for (;;) {
-                if (in.done()) return in.error(start_line, "a single quote is never closed");
-                char q = in.take();
-                if (q == '\'') break;
-                value += q;
-            }
-            keep = value.size();
-        } else if (c == '"') {
-            for (;;) {
-                if (in.done()) return in.error(start_line, "a double quote is never closed");
-                char q = in.take();
-                if (q == '"') break;
-                if (q == '\\' && !in.done()) {
-                    if (in.line_end()) continue;
-                    char e = in.take();
-                    if (e != '"' && e != '\\' && e != '`' && e != '$') value += '\\';
-                    value += e;
-                    continue;
-                }
-                value += q;
-            }
-            keep = value.size();
-        } else {
-            value += c;
-            if (!is_blank(c)) keep = value.size();
+            continue;
         }
+        if (starting && is_blank(c)) continue;
+        if (starting && (c == '\'' || c == '"')) {
+            if (auto ok = read_quoted(in, c, start_line, value); !ok) return std::move(ok).error();
+            keep = value.size();
+            continue;  // still `starting`: another quoted part may follow
+        }
+        starting = false;
+        value += c;
+        if (!is_blank(c)) keep = value.size();
     }
+    if (in.looking_at("\r\n")) in.take();
     value.resize(keep);
     return value;
 }

@@ -178,9 +178,10 @@ void linger(const ReadyWatch& watch, pid_t main, pid_t self) {
     }
 }
 
-Error interrupted(const std::string& name, int sig) {
+Error interrupted(const std::string& name, int sig, bool for_ready) {
     return Error{static_cast<ExitCode>(128 + sig),
-                 "interrupted by SIG" + sys::signal_name(sig) + " while waiting for '" + name + "' to be ready; stopped it",
+                 "interrupted by SIG" + sys::signal_name(sig) + " while waiting for '" + name + "' to be " +
+                     (for_ready ? "ready" : "up for --min-uptime") + "; stopped it",
                  0, true};
 }
 
@@ -197,7 +198,8 @@ Result<pid_t> wait_ready(ReadyWatch& watch, pid_t daemon, const std::string& nam
     std::int64_t deadline = timeout.count() > 0 ? start + timeout.count() : INT64_MAX;
     std::int64_t fd_closed_at = -1;
     // Without -w, only --min-uptime is waited for: "ready" from the start.
-    bool was_ready = !watch.socket && !watch.fd.valid();
+    const bool for_ready = watch.socket || watch.fd.valid();
+    bool was_ready = !for_ready;
     const std::int64_t up_at = start + min_uptime.count();
     if (was_ready) deadline = up_at;
 
@@ -251,6 +253,14 @@ Result<pid_t> wait_ready(ReadyWatch& watch, pid_t daemon, const std::string& nam
 
         std::int64_t now = sys::monotonic_ms();
         if (was_ready && now >= up_at) {
+            // Gone by now, even if only just: no success for a dead PID.
+            t.check_exits();
+            if (t.main_exited() && min_uptime.count() > 0) {
+                t.stop(stop_timeout);
+                t.reap();
+                if (t.main != daemon || !t.daemon_status) return vanished_before_ready(name);
+                return exited_too_soon(name, *t.daemon_status, Millis{now - start}, min_uptime);
+            }
             t.reap();  // a forking command that already left
             if (min_uptime.count() > 0)
                 log::verbose("'%s' still running after --min-uptime %s", name.c_str(), seconds(min_uptime).c_str());
@@ -273,7 +283,7 @@ Result<pid_t> wait_ready(ReadyWatch& watch, pid_t daemon, const std::string& nam
         if (int sig = stop_requested(stop_fd)) {
             t.stop(stop_timeout);
             t.reap();
-            return interrupted(name, sig);
+            return interrupted(name, sig, for_ready && !was_ready);
         }
 
         std::array<pollfd, 5> p{};

@@ -39,8 +39,7 @@ int redirect_stdio(const LaunchPlan& plan) noexcept {
 // close_range over the gaps between the fds we still need until exec (all
 // close-on-exec, so the command ends up with exactly 0, 1 and 2, and the
 // --ready-fd if asked for).
-int close_other_fds(int keep_a, int keep_b, int keep_c) noexcept {
-    std::array<int, 3> keep{keep_a, keep_b, keep_c};
+int close_other_fds(std::array<int, 4> keep) noexcept {
     std::sort(keep.begin(), keep.end());
     unsigned first = 3;
     for (int k : keep) {
@@ -146,7 +145,8 @@ std::optional<Report> prepare_process(const LaunchPlan& plan, int keep_fd) noexc
     if (plan.umask >= 0) ::umask(static_cast<mode_t>(plan.umask));
     if (!plan.chdir.empty() && ::chdir(plan.chdir.c_str()) == -1) return Report{Stage::chdir, errno};
     if (int err = redirect_stdio(plan)) return Report{Stage::stdio, err};
-    if (int err = close_other_fds(keep_fd, plan.pidfile_fd, plan.ready_src)) return Report{Stage::close_fds, err};
+    if (int err = close_other_fds({keep_fd, plan.pidfile_fd, plan.ready_src, plan.process.root_fd}))
+        return Report{Stage::close_fds, err};
     if (int err = reset_signals()) return Report{Stage::signals, err};
     return std::nullopt;
 }
@@ -216,11 +216,14 @@ void exec_daemon(const LaunchPlan& plan, int report_fd) noexcept {
             fail(report_fd, Stage::ready_fd, err);
     }
     // Stamped while still root: a dropped identity may not set attributes.
-    if (pidfile_fd >= 0) pidfile::stamp_self(pidfile_fd, plan.boot_id.c_str());
-    confine(plan, report_fd);
+    // Written before the process settings: under --limit fsize=0 the write
+    // would raise SIGXFSZ and kill the daemon before its execve, which the
+    // caller would take for a success (EOF on the report pipe).
     if (pidfile_fd >= 0) {
+        pidfile::stamp_self(pidfile_fd, plan.boot_id.c_str());
         if (int err = pidfile::write_pid(pidfile_fd, ::getpid())) fail(report_fd, Stage::pidfile, err);
     }
+    confine(plan, report_fd);
     ::execve(plan.path.c_str(), plan.argv.data(), plan.envp.data());
     int err = errno;
     send_report(report_fd, Stage::exec, err);

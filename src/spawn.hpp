@@ -75,15 +75,15 @@ struct Report {
 };
 
 /// In the daemon process: umask, chdir, stdio, close fds, reset signals,
-/// process settings and chroot, identity, capabilities, pidfile, exec — in
+/// pidfile, process settings and chroot, identity, capabilities, exec — in
 /// that order (SPEC.md section 3, step 5).
 /// On failure writes a Report to `report_fd` and _exit()s.
 [[noreturn]] void exec_daemon(const LaunchPlan& plan, int report_fd) noexcept;
 
 /// The first half of exec_daemon, for a process that stays daemonize (the
 /// supervisor): umask, chdir, stdio, close every fd but `keep_fd` (the
-/// report pipe, or a copy of the caller's stderr), the pidfile's and
-/// `ready_src`, reset signals. Returns the failed step, if any.
+/// report pipe, or a copy of the caller's stderr), the pidfile's,
+/// `ready_src` and the --chroot directory, reset signals. Returns the failed step, if any.
 [[nodiscard]] std::optional<Report> prepare_process(const LaunchPlan& plan, int keep_fd) noexcept;
 
 /// The fds a supervised instance gets from its supervisor (-1: none).

@@ -84,6 +84,61 @@ Result<int> run_foreground(const SupervisePlan& sp) {
     return supervise(sp, -1);
 }
 
+// Who runs what, where and how (SPEC.md 5): the identity, the command's
+// place and environment, its process settings, the child pidfile's place.
+// Returns who files are opened for.
+Result<sys::fs::Actor> plan_command(const Options& opts, const std::string& cwd, SupervisePlan& sp) {
+    LaunchPlan& plan = sp.launch;
+    auto identity = resolve_identity(opts.identity);
+    if (!identity) return std::move(identity).error();
+    plan.identity = std::move(*identity);
+    const sys::fs::Actor actor = file_actor(plan.identity);
+
+    auto place = place_command(opts, cwd, plan.identity, actor);
+    if (!place) return std::move(place).error();
+    plan.path = std::move(place->path);
+    log::verbose("command: %s%s", place->root.c_str(), plan.path.c_str());
+    auto process = plan_process(opts, plan.identity);
+    if (!process) return std::move(process).error();
+    plan.process = std::move(*process);
+    plan.process.root = place->root;
+    sp.root_dir = std::move(place->root_dir);
+    plan.process.root_fd = sp.root_dir.get();
+    plan.process.dir = place->dir;
+    plan.chdir = place->own_dir;
+    plan.env = std::move(place->env);
+    plan.harden = opts.harden;
+    plan.min_uptime = opts.min_uptime;
+    if (!opts.supervise.child_pidfile.empty()) {
+        sp.child_pidfile = make_absolute(cwd, opts.supervise.child_pidfile);
+        if (auto ok = sys::fs::check_pidfile_place(sp.child_pidfile, actor); !ok) return ok.error();
+    }
+    return actor;
+}
+
+// Readiness (SPEC.md section 8). A supervisor opens its own socket and
+// pipes, one per instance; in the default mode the caller waits itself
+// (`wait_here`), and the --ready-fd pipe's write end goes to the daemon.
+Status open_readiness(const Options& opts, bool wait_here, LaunchPlan& plan, ReadyWatch& watch,
+                      sys::UniqueFd& ready_write) {
+    if (!opts.ready.wait) return Ok{};
+    plan.ready_fd = opts.ready.fd;
+    watch.uid = plan.identity && plan.identity->set_user ? plan.identity->uid : ::geteuid();
+    watch.fd_number = opts.ready.fd;
+    if (!wait_here) return Ok{};
+    auto socket = notify::Socket::open();
+    if (!socket) return std::move(socket).error();
+    watch.socket = std::move(*socket);
+    if (opts.ready.fd >= 0) {
+        auto pipe = notify::make_ready_pipe();
+        if (!pipe) return std::move(pipe).error();
+        watch.fd = std::move(pipe->read);
+        ready_write = std::move(pipe->write);
+        plan.ready_src = ready_write.get();
+    }
+    return Ok{};
+}
+
 }  // namespace
 
 Result<int> run_start(const Options& opts) {
@@ -94,49 +149,14 @@ Result<int> run_start(const Options& opts) {
 
     SupervisePlan sp;
     LaunchPlan& plan = sp.launch;
-    auto identity = resolve_identity(opts.identity);
-    if (!identity) return std::move(identity).error();
-    plan.identity = std::move(*identity);
-    const sys::fs::Actor actor = file_actor(plan.identity);
+    auto actor_or = plan_command(opts, *cwd, sp);
+    if (!actor_or) return std::move(actor_or).error();
+    const sys::fs::Actor actor = *actor_or;
 
-    auto place = place_command(opts, *cwd, plan.identity, actor);
-    if (!place) return std::move(place).error();
-    plan.path = std::move(place->path);
-    log::verbose("command: %s%s", place->root.c_str(), plan.path.c_str());
-    auto process = plan_process(opts, plan.identity);
-    if (!process) return std::move(process).error();
-    plan.process = std::move(*process);
-    plan.process.root = place->root;
-    plan.process.dir = place->dir;
-    plan.harden = opts.harden;
-    plan.min_uptime = opts.min_uptime;
-    if (!opts.supervise.child_pidfile.empty()) {
-        sp.child_pidfile = make_absolute(*cwd, opts.supervise.child_pidfile);
-        if (auto ok = sys::fs::check_pidfile_place(sp.child_pidfile, actor); !ok) return ok.error();
-    }
-
-    // Readiness (SPEC.md section 8). A supervisor opens its own socket and
-    // pipes, one per instance; in the default mode the caller waits itself.
     ReadyWatch watch;
     sys::UniqueFd ready_write;
     const bool wait_here = (opts.ready.wait || opts.min_uptime.count() > 0) && !opts.supervise.active();
-    if (opts.ready.wait) {
-        plan.ready_fd = opts.ready.fd;
-        watch.uid = plan.identity && plan.identity->set_user ? plan.identity->uid : ::geteuid();
-        watch.fd_number = opts.ready.fd;
-    }
-    if (wait_here && opts.ready.wait) {
-        auto socket = notify::Socket::open();
-        if (!socket) return std::move(socket).error();
-        watch.socket = std::move(*socket);
-        if (opts.ready.fd >= 0) {
-            auto pipe = notify::make_ready_pipe();
-            if (!pipe) return std::move(pipe).error();
-            watch.fd = std::move(pipe->read);
-            ready_write = std::move(pipe->write);
-            plan.ready_src = ready_write.get();
-        }
-    }
+    if (auto ok = open_readiness(opts, wait_here, plan, watch, ready_write); !ok) return std::move(ok).error();
 
     // The umask applies to the files opened below, as it would in the daemon.
     // In the foreground, cwd, umask and stdio stay as inherited unless given.
@@ -145,7 +165,6 @@ Result<int> run_start(const Options& opts) {
         ::umask(static_cast<mode_t>(opts.umask));
         plan.umask = static_cast<int>(opts.umask);
     }
-    plan.chdir = place->own_dir;
 
     // Pidfiles are stamped with this boot's id and the process's start time.
     if (!opts.pidfile.empty() || !sp.child_pidfile.empty()) plan.boot_id = pidfile::boot_id();
@@ -204,7 +223,6 @@ Result<int> run_start(const Options& opts) {
     plan.err_fd = stdio->err_fd();
 
     plan.args = opts.command;
-    plan.env = std::move(place->env);
     // With -w the socket is ours, whatever -E or the caller said.
     if (watch.socket) set_env(plan.env, "NOTIFY_SOCKET", watch.socket->address());
     plan.seal();

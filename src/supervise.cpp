@@ -270,7 +270,7 @@ void Supervisor::on_exit(Instance& in, int status) {
         // Not all ready (or up long enough) yet: this start has failed,
         // whatever the policy.
         const std::int32_t how = info.signaled ? -info.value : info.value;
-        const bool too_short = !plan_.ready.wait || in.ready;
+        const bool too_short = (!plan_.ready.wait || in.ready) && !in.up;
         change(in, [&](InstanceState& life) { (void)life.ended(info, now_ms(), rules_, budget_, true, 0); });
         startup_failed(too_short ? Report{Stage::too_short, how, 0, 0, static_cast<std::int32_t>(uptime * 1000)}
                                  : Report{Stage::exited, how});
@@ -588,7 +588,7 @@ Result<int> Supervisor::run(int report_fd) {
     }
     // Someone waits for the start: the caller (report_fd), or systemd.
     startup_ = plan_.ready.wait || (plan_.launch.min_uptime.count() > 0 && report_fd >= 0);
-    if (startup_ && plan_.ready.timeout.count() > 0)
+    if (startup_ && plan_.ready.wait && plan_.ready.timeout.count() > 0)
         timers_.push(Timer{now_ms() + plan_.ready.timeout.count(), TimerKind::ready_deadline, -1, 0});
     for (auto& in : instances_) {
         auto pid = spawn(in);

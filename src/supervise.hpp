@@ -24,6 +24,7 @@ struct SupervisePlan {
     std::optional<capture::Capture::Plan> capture;  // output through the supervisor
     bool log_forward_hup = false;  // with capture, SIGHUP reopens; also forward it?
     sys::fs::Actor files;          // who the child pidfile and logs are for
+    sys::UniqueFd root_dir;        // --chroot's directory (launch.process.root_fd)
 };
 
 /// Runs the supervisor in this process until it is told to stop, gives up,

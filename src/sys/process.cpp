@@ -137,8 +137,8 @@ std::optional<StepFailure> apply_attributes(const ProcessPlan& plan) noexcept {
         ::sched_setaffinity(0, plan.cpu_mask.size() * sizeof(unsigned long),
                             reinterpret_cast<const cpu_set_t*>(plan.cpu_mask.data())) == -1)
         return StepFailure{Step::cpus, errno};
-    if (!plan.root.empty()) {
-        if (::chroot(plan.root.c_str()) == -1) return StepFailure{Step::chroot, errno};
+    if (plan.root_fd >= 0) {
+        if (::fchdir(plan.root_fd) == -1 || ::chroot(".") == -1) return StepFailure{Step::chroot, errno};
         if (::chdir(plan.dir.c_str()) == -1) return StepFailure{Step::chdir, errno};
     }
     return std::nullopt;

@@ -27,7 +27,8 @@ struct ProcessPlan {
         std::uint64_t soft, hard;
     };
     std::vector<RawLimit> limits;
-    std::string root;  // chroot to this, then chdir to `dir` (inside it); empty: no chroot
+    std::string root;  // --chroot, for messages; empty: no chroot
+    int root_fd = -1;  // it, opened (O_PATH): the child chroots to this fd, then chdir `dir`
     std::string dir;
     bool no_new_privs = false;
     bool caps = false;         // keep exactly `keep` (ambient) across the identity change

@@ -436,6 +436,19 @@ Status check_pidfile_place(const std::string& path, const Actor& actor) {
     return check_place(*r, path, actor);
 }
 
+Result<UniqueFd> open_directory(const std::string& path, const Actor& actor) {
+    auto r = resolve(path, true, actor, true);
+    if (!r) return std::move(r).error();
+    if (auto ok = check_place(*r, path, actor); !ok) return ok.error();
+    if (!r->exists) return sys_error(path, ENOENT);
+    if (!S_ISDIR(r->st.st_mode)) return sys_error(path, ENOTDIR);
+    int fd = ::openat(r->dir.get(), r->leaf.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd == -1) return sys_error("open " + path);
+    UniqueFd dir{fd};
+    if (!same_file(fd, r->st)) return refusal(path + " changed while it was opened");
+    return dir;
+}
+
 Result<Opened> open_pidfile(const std::string& path, bool create, const Actor& actor) {
     for (int attempt = 0; attempt < max_attempts; ++attempt) {
         auto r = resolve(path, false, actor, true);

@@ -70,6 +70,10 @@ struct Opened {
 /// (it could swap the file there for one of root's).
 [[nodiscard]] Status check_pidfile_place(const std::string& path, const Actor& actor);
 
+/// A directory to be used by its fd from now on (--chroot): O_PATH, never
+/// through a place the service controls (it could swap it for another).
+[[nodiscard]] Result<UniqueFd> open_directory(const std::string& path, const Actor& actor);
+
 /// Writes `content` to a new file next to `path` and renames it over
 /// `path` (so a reader never sees half of it, and nothing at `path` is
 /// followed). In a directory others can write, what is at `path` must be

@@ -60,6 +60,16 @@ assert_eq 125 "$rc" "a -c missing inside the jail"
 assert_contains "$dir/err" "chdir /nosuch (inside $jail)" "message"
 [ ! -e bad.pid ] || fail "pidfile left behind"
 
+# The attack: a jail in a directory the -u service owns could be swapped
+# for a link to / (and restarts would chroot to it). Refused outright.
+mkdir -p "$dir/home/jail/bin"
+cp -a "$jail/." "$dir/home/jail/"
+chown nobody "$dir/home"
+run_daemonize -p swap.pid -u nobody --chroot "$dir/home/jail" -- sleep 300
+assert_eq 125 "$rc" "a jail in the service's own directory"
+assert_contains "$dir/err" "controls" "why"
+[ ! -e swap.pid ] || fail "started in a jail the service can swap"
+
 chmod 755 "$dir"
 set +e
 as_nobody "$DAEMONIZE" --chroot "$jail" -- sleep 1 2> "$dir/err"

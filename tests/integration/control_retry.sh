@@ -57,6 +57,18 @@ run_daemonize --stop -p tree.pid --retry TERM/0.2/KILL/5
 assert_eq 0 "$rc" "TERM/KILL schedule"
 wait_for 10 not_alive "$child"
 
+# A schedule that ends in KILL, and --retry 0 (TERM/0/KILL/0): done once
+# the KILL has taken effect, not "still running".
+pid=$(start_stubborn d.pid)
+run_daemonize --stop -p d.pid --retry TERM/0.2/KILL
+assert_eq 0 "$rc" "a schedule ending in KILL: $(cat "$dir/err")"
+[ ! -e d.pid ] || fail "pidfile left after a schedule ending in KILL"
+not_alive "$pid" || fail "still alive after the KILL"
+pid=$(start_stubborn e.pid)
+run_daemonize --stop -p e.pid --retry 0
+assert_eq 0 "$rc" "--retry 0: $(cat "$dir/err")"
+not_alive "$pid" || fail "still alive after --retry 0"
+
 # Not running: 1, as without --retry. Bad schedules: 125.
 run_daemonize --stop -p tree.pid --retry 1
 assert_eq 1 "$rc" "not running"

@@ -23,6 +23,7 @@ check() {  # PID WHAT
     assert_eq 3 "$(stat_field "$1" 41)" "$2: policy SCHED_BATCH"
     assert_eq "best-effort: prio 6" "$(ionice -p "$1")" "$2: ionice"
     assert_eq "$cpu" "$(status_field "$1" Cpus_allowed_list)" "$2: CPUs"
+    assert_eq "$cpu" "$(stat_field "$1" 39)" "$2: the CPU it last ran on"
     assert_eq 250 "$(cat "/proc/$1/oom_score_adj")" "$2: oom_score_adj"
     assert_eq "123 456" "$(limit_of "$1" "Max open files")" "$2: nofile"
     assert_eq "0 0" "$(limit_of "$1" "Max core file size")" "$2: core"
@@ -52,6 +53,12 @@ fg=$(daemon_pid fg.pid)
 wait_for 10 children_count_is "$fg" 1
 check "$(children_of "$fg")" "-f instance"
 untouched "$fg" "-f supervisor"
+
+# With no room at all for files, the pidfile is still written (before the
+# limit applies): the start does not report success for a daemon that died.
+"$DAEMONIZE" -p nofsize.pid --limit fsize=0 -- sleep 300
+pid=$(daemon_pid nofsize.pid)
+assert_eq "0 0" "$(limit_of "$pid" "Max file size")" "fsize=0"
 
 # Bad values: one line, 125, nothing started, nothing left.
 for bad in "--nice 20" "--ionice idle:3" "--sched fifo" "--cpus 99999" "--limit nosuch=1" \

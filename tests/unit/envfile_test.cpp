@@ -148,11 +148,17 @@ TEST_CASE("parse_env_file: trailing blanks are dropped, blanks inside quotes kep
     CHECK(value("A=foo\\ \n") == "foo ");  // an escaped blank is not trailing
 }
 
-TEST_CASE("parse_env_file: quoted and unquoted parts join") {
-    CHECK(value(R"(A=a"b c"'d')") == "ab cd");
-    CHECK(value(R"(A=x"y"z)") == "xyz");
+// systemd's rule: a quote opens only where a value, or a part after a
+// closing quote, begins; anywhere else it is an ordinary character.
+TEST_CASE("parse_env_file: quotes open only at the start of a part") {
+    CHECK(value(R"(A=a"b c"'d')") == R"(a"b c"'d')");
+    CHECK(value(R"(A=x"y"z)") == R"(x"y"z)");
+    CHECK(value(R"(MSG=Don't panic)") == "Don't panic");
+    CHECK(value(R"(JSON={"a":1})") == R"({"a":1})");
+    CHECK(value(R"(JAVA_OPTS=-Dn="a b")") == R"(-Dn="a b")");
     CHECK(value(R"(A='a'"b"c\ d)") == "abc d");
-    CHECK(value(R"(A="a" 'b')") == "a b");
+    CHECK(value(R"(A="a" 'b')") == "ab");  // blanks between parts are skipped
+    CHECK(value(R"(A="x" "y")") == "xy");
 }
 
 TEST_CASE("parse_env_file: empty values") {
