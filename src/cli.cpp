@@ -225,6 +225,18 @@ Status finish_verb(Options& o, const RawOptions& raw) {
     return Ok{};
 }
 
+// An option's text through its parser into its field, if it was given.
+template <typename Parse, typename Field>
+Status parse_into(const std::string& text, Parse parse, Field& field) {
+    if (text.empty()) return Ok{};
+    auto value = parse(text);
+    if (!value) return value.error();
+    field = std::move(*value);
+    return Ok{};
+}
+
+Result<std::vector<unsigned>> parse_cpus_any(std::string_view text) { return parse_cpus(text); }
+
 // --limit and friends, --unset, --min-uptime.
 Status finish_harden(Options& o, const RawOptions& raw) {
     HardenOptions& h = o.harden;
@@ -240,46 +252,19 @@ Status finish_harden(Options& o, const RawOptions& raw) {
         std::erase_if(h.limits, [&](const Limit& l) { return l.resource == limit->resource; });
         h.limits.push_back(*limit);
     }
-    if (!raw.nice.empty()) {
-        auto n = parse_nice(raw.nice);
-        if (!n) return n.error();
-        h.nice = *n;
+    auto seconds = [](std::string_view text) { return parse_seconds(text, "--min-uptime"); };
+    for (auto ok : {parse_into(raw.nice, parse_nice, h.nice), parse_into(raw.ionice, parse_ionice, h.ionice),
+                    parse_into(raw.sched, parse_sched, h.sched), parse_into(raw.cpus, parse_cpus_any, h.cpus),
+                    parse_into(raw.oom_score_adj, parse_oom_score_adj, h.oom_score_adj),
+                    parse_into(raw.keep_caps, parse_capabilities, h.keep_caps),
+                    parse_into(raw.min_uptime, seconds, o.min_uptime)}) {
+        if (!ok) return ok;
     }
-    if (!raw.ionice.empty()) {
-        auto p = parse_ionice(raw.ionice);
-        if (!p) return p.error();
-        h.ionice = *p;
-    }
-    if (!raw.sched.empty()) {
-        auto s = parse_sched(raw.sched);
-        if (!s) return s.error();
-        h.sched = *s;
-    }
-    if (!raw.cpus.empty()) {
-        auto cpus = parse_cpus(raw.cpus);
-        if (!cpus) return cpus.error();
-        h.cpus = std::move(*cpus);
-    }
-    if (!raw.oom_score_adj.empty()) {
-        auto n = parse_oom_score_adj(raw.oom_score_adj);
-        if (!n) return n.error();
-        h.oom_score_adj = *n;
-    }
-    if (!raw.keep_caps.empty()) {
-        auto caps = parse_capabilities(raw.keep_caps);
-        if (!caps) return caps.error();
-        h.keep_caps = std::move(*caps);
-        h.keep_caps_given = true;
-    }
+    h.keep_caps_given = !raw.keep_caps.empty();
     for (const auto& name : o.unset_env) {
         if (!valid_env_name(name)) return usage_error("--unset: '" + name + "' is not a variable name");
         for (const auto& [set, value] : o.env)
             if (set == name) return usage_error("-E " + name + "=... and --unset " + name + " contradict each other");
-    }
-    if (!raw.min_uptime.empty()) {
-        auto t = parse_seconds(raw.min_uptime, "--min-uptime");
-        if (!t) return t.error();
-        o.min_uptime = *t;
     }
     return Ok{};
 }
