@@ -259,11 +259,14 @@ void Supervisor::on_exit(Instance& in, int status) {
     double uptime = static_cast<double>(now_ms() - in.life.started_ms()) / 1000;
     const int pid = static_cast<int>(in.pid);
     in.pid = -1;
+    // Say why a run that exited 0 may still count as failed.
+    const double min_uptime = static_cast<double>(plan_.launch.min_uptime.count()) / 1000;
+    const char* too_short = !stopping_ && in.life.sent_signal() == 0 && uptime < min_uptime ? ", less than --min-uptime" : "";
     if (info.signaled) {
-        event("instance %d (pid %d) killed by SIG%s after %.3f s", in.index, pid, sys::signal_name(info.value).c_str(),
-              uptime);
+        event("instance %d (pid %d) killed by SIG%s after %.3f s%s", in.index, pid, sys::signal_name(info.value).c_str(),
+              uptime, too_short);
     } else {
-        event("instance %d (pid %d) exited with status %d after %.3f s", in.index, pid, info.value, uptime);
+        event("instance %d (pid %d) exited with status %d after %.3f s%s", in.index, pid, info.value, uptime, too_short);
     }
     if (in.ready_fd.valid()) in.ready_fd.reset();
     if (startup_) {
