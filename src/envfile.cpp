@@ -102,12 +102,17 @@ Result<std::string> read_value(Reader& in, int start_line) {
     return value;
 }
 
+// Whether `entry` ("NAME=VALUE") is the one for `name`.
+bool entry_for(const std::string& entry, std::string_view name) {
+    return entry.size() > name.size() && entry.compare(0, name.size(), name) == 0 && entry[name.size()] == '=';
+}
+
 }  // namespace
 
 void set_env(std::vector<std::string>& env, std::string_view name, std::string_view value) {
     std::string entry = std::string(name) + "=" + std::string(value);
     for (auto& e : env) {
-        if (e.size() > name.size() && e.compare(0, name.size(), name) == 0 && e[name.size()] == '=') {
+        if (entry_for(e, name)) {
             e = std::move(entry);
             return;
         }
@@ -118,9 +123,7 @@ void set_env(std::vector<std::string>& env, std::string_view name, std::string_v
 namespace {
 
 void remove(std::vector<std::string>& env, std::string_view name) {
-    std::erase_if(env, [&](const std::string& e) {
-        return e.size() > name.size() && e.compare(0, name.size(), name) == 0 && e[name.size()] == '=';
-    });
+    std::erase_if(env, [&](const std::string& e) { return entry_for(e, name); });
 }
 
 }  // namespace
@@ -182,7 +185,7 @@ std::vector<std::string> build_environment(const EnvPlan& plan) {
 
 const std::string* find_env(const std::vector<std::string>& env, std::string_view name) {
     for (const auto& e : env)
-        if (e.size() > name.size() && e.compare(0, name.size(), name) == 0 && e[name.size()] == '=') return &e;
+        if (entry_for(e, name)) return &e;
     return nullptr;
 }
 
