@@ -258,35 +258,13 @@ FileSink* Capture::sink_for(const std::string& path, int fixed_fd) {
 
 Status Capture::start() {
     buf_.resize(read_size);
-    const std::string& out = plan_.out_path;
     const std::string& err = plan_.err_path.empty() ? plan_.out_path : plan_.err_path;
-    // One pipe for both streams when they end up in one place: their order
-    // is then kept exactly as the command wrote them.
-    const bool shared = !plan_.log.syslog && !out.empty() && out == err;
-
     if (!err.empty()) {
         event_sink_ = sink_for(expand_instance(err, "supervisor"), -1);
         event_sink_->mirror_on(STDERR_FILENO);
     }
-    pids_.assign(static_cast<size_t>(plan_.instances), 0);
     for (int i = 0; i < plan_.instances; ++i) {
-        std::string index = std::to_string(i);
-        FileSink* out_sink = sink_for(expand_instance(out, index), STDOUT_FILENO);
-        FileSink* err_sink = sink_for(expand_instance(err, index), STDERR_FILENO);
-        int out_w = -1, err_w = -1;
-        for (int which = 0; which < (shared ? 1 : 2); ++which) {
-            auto pipe = sys::make_pipe();
-            if (!pipe) return std::move(pipe).error();
-            if (::fcntl(pipe->read.get(), F_SETFL, O_NONBLOCK) == -1) return sys_error("set a log pipe non-blocking");
-            (void)::fcntl(pipe->read.get(), F_SETPIPE_SZ, pipe_size);  // best effort
-            auto s = std::make_unique<Stream>(Stream{i, which == 0 ? 6 : 3,
-                                                     plan_.log.prefix ? "[" + index + "] " : std::string(),
-                                                     std::move(pipe->read), std::move(pipe->write),
-                                                     Framer(max_line), which == 0 ? out_sink : err_sink});
-            (which == 0 ? out_w : err_w) = s->write.get();
-            streams_.push_back(std::move(s));
-        }
-        instance_fds_.emplace_back(out_w, shared ? out_w : err_w);
+        if (auto ok = add_streams(i); !ok) return ok;
     }
     for (auto& f : files_) {
         if (auto ok = f->open(); !ok) return ok;
@@ -296,6 +274,46 @@ Status Capture::start() {
         syslog_ = std::make_unique<SyslogSink>(syslog_socket_path(), tag, streams_.front()->file,
                                                plan_.syslog_warned);
     }
+    return Ok{};
+}
+
+Status Capture::ensure_instance(int instance) {
+    if (static_cast<size_t>(instance) < instance_fds_.size()) return Ok{};
+    const size_t known = files_.size();
+    for (int i = static_cast<int>(instance_fds_.size()); i <= instance; ++i) {
+        if (auto ok = add_streams(i); !ok) return ok;
+    }
+    for (size_t f = known; f < files_.size(); ++f) {
+        if (auto ok = files_[f]->open(); !ok) return ok;
+    }
+    return Ok{};
+}
+
+// Instance `i`'s pipes and the sinks they feed.
+Status Capture::add_streams(int i) {
+    const std::string& out = plan_.out_path;
+    const std::string& err = plan_.err_path.empty() ? plan_.out_path : plan_.err_path;
+    // One pipe for both streams when they end up in one place: their order
+    // is then kept exactly as the command wrote them.
+    const bool shared = !plan_.log.syslog && !out.empty() && out == err;
+    std::string index = std::to_string(i);
+    FileSink* out_sink = sink_for(expand_instance(out, index), STDOUT_FILENO);
+    FileSink* err_sink = sink_for(expand_instance(err, index), STDERR_FILENO);
+    int out_w = -1, err_w = -1;
+    for (int which = 0; which < (shared ? 1 : 2); ++which) {
+        auto pipe = sys::make_pipe();
+        if (!pipe) return std::move(pipe).error();
+        if (::fcntl(pipe->read.get(), F_SETFL, O_NONBLOCK) == -1) return sys_error("set a log pipe non-blocking");
+        (void)::fcntl(pipe->read.get(), F_SETPIPE_SZ, pipe_size);  // best effort
+        auto s = std::make_unique<Stream>(Stream{i, which == 0 ? 6 : 3,
+                                                 plan_.log.prefix ? "[" + index + "] " : std::string(),
+                                                 std::move(pipe->read), std::move(pipe->write),
+                                                 Framer(max_line), which == 0 ? out_sink : err_sink});
+        (which == 0 ? out_w : err_w) = s->write.get();
+        streams_.push_back(std::move(s));
+    }
+    instance_fds_.emplace_back(out_w, shared ? out_w : err_w);
+    pids_.push_back(0);
     return Ok{};
 }
 

@@ -189,6 +189,9 @@ public:
     explicit Capture(Plan plan);
     /// Opens the sinks and creates every instance's pipes.
     [[nodiscard]] Status start();
+    /// After start(): pipes (and files) for instances up to `instance`, for
+    /// a supervisor scaled up; poll_fds() then lists their streams too.
+    [[nodiscard]] Status ensure_instance(int instance);
     /// The write ends an instance's stdout and stderr go to.
     [[nodiscard]] std::pair<int, int> instance_fds(int instance) const;
     /// The read ends to poll; stream i reads the i-th.
@@ -220,6 +223,7 @@ private:
         FileSink* file = nullptr;  // with --syslog: the fallback
     };
     FileSink* sink_for(const std::string& path, int fixed_fd);
+    [[nodiscard]] Status add_streams(int instance);
     void deliver(Stream& s, std::string_view text, bool whole);
     void prefix_lines(std::string_view text, std::string_view prefix);
     size_t read_once(Stream& s, std::int64_t now_ms);

@@ -62,7 +62,8 @@ struct RawOptions {
     bool restart_flag = false;
     bool status = false;
     bool stop = false;
-    std::string signal;
+    bool reload = false;
+    std::string signal, scale, restart_instance, watchdog;
     std::string restart, instances, max_restarts, restart_delay, success_exit, stop_timeout;
     std::string ready_timeout, ready_fd;
     std::string timestamps, syslog_tag, log_max_size, log_keep;
@@ -145,6 +146,8 @@ void add_options(CLI::App& app, Options& o, RawOptions& raw) {
         ->type_name("SECS")->group(supervision);
     app.add_option("--child-pidfile", sv.child_pidfile, "Write the instance's PID to FILE")
         ->type_name("FILE")->group(supervision);
+    app.add_option("--watchdog", raw.watchdog, "Kill and restart an instance silent for SECS (WATCHDOG=1)")
+        ->type_name("SECS")->group(supervision);
 
     const char* logging = "Logging (output through the supervisor; implies it)";
     app.add_flag("--timestamps{iso}", raw.timestamps, "Prefix lines with the local time (=unix: epoch secs)")
@@ -177,6 +180,13 @@ void add_options(CLI::App& app, Options& o, RawOptions& raw) {
         ->type_name("SIG")->excludes(status)->group(control);
     app.add_option("--retry", raw.retry, "--stop schedule: SECS, or like TERM/30/KILL/5")
         ->type_name("SCHEDULE")->excludes(status)->group(control);
+    app.add_flag("--json", o.json, "With --status: one JSON document (schema in the man page)")->group(control);
+    app.add_option("--scale", raw.scale, "Supervisor: run N instances from now on")
+        ->type_name("N")->excludes(status)->group(control);
+    app.add_flag("--reload", raw.reload, "Supervisor: replace every instance, one at a time, no downtime")
+        ->excludes(status)->group(control);
+    app.add_option("--restart-instance", raw.restart_instance, "Supervisor: replace instance I the same way")
+        ->type_name("I")->excludes(status)->group(control);
 
     const char* general = "General";
     auto* v = app.add_flag("-v,--verbose", raw.verbose, "Report each step on stderr")->group(general);
@@ -198,9 +208,51 @@ Result<std::vector<std::string>> take_command(std::vector<std::string> rest) {
     return rest;
 }
 
+const char* verb_name(Verb v) {
+    switch (v) {
+    case Verb::status: return "--status";
+    case Verb::stop: return "--stop";
+    case Verb::signal: return "--signal";
+    case Verb::scale: return "--scale";
+    case Verb::reload: return "--reload";
+    case Verb::restart_instance: return "--restart-instance";
+    case Verb::start: break;
+    }
+    return "COMMAND";
+}
+
+// --scale, --reload, --restart-instance: one of them, alone.
+Status finish_live_verb(Options& o, const RawOptions& raw) {
+    int given = 0;
+    if (!raw.scale.empty()) {
+        auto n = parse_id(raw.scale);
+        if (!n || *n > 10000) return usage_error("--scale: '" + raw.scale + "' is not a number from 0 to 10000");
+        o.scale = static_cast<int>(*n);
+        o.verb = Verb::scale;
+        ++given;
+    }
+    if (raw.reload) {
+        o.verb = Verb::reload;
+        ++given;
+    }
+    if (!raw.restart_instance.empty()) {
+        auto n = parse_id(raw.restart_instance);
+        if (!n || *n > 10000)
+            return usage_error("--restart-instance: '" + raw.restart_instance + "' is not an instance number (0 to 10000)");
+        o.restart_instance = static_cast<int>(*n);
+        o.verb = Verb::restart_instance;
+        ++given;
+    }
+    if (given > 1) return usage_error("--scale, --reload and --restart-instance: give one of them");
+    if (given == 1 && (raw.stop || !raw.signal.empty()))
+        return usage_error(std::string(verb_name(o.verb)) + " cannot be combined with --stop or --signal");
+    return Ok{};
+}
+
 Status finish_verb(Options& o, const RawOptions& raw) {
     if (raw.status) o.verb = Verb::status;
     if (raw.stop) o.verb = Verb::stop;
+    if (auto ok = finish_live_verb(o, raw); !ok) return ok;
     if (!raw.signal.empty()) {
         auto sig = sys::parse_signal(raw.signal);
         if (!sig) return usage_error("--signal: unknown signal '" + raw.signal + "'");
@@ -208,8 +260,9 @@ Status finish_verb(Options& o, const RawOptions& raw) {
         if (o.verb == Verb::start) o.verb = Verb::signal;
     }
     if (!raw.retry.empty() && o.verb != Verb::stop) return usage_error("--retry only applies with --stop");
+    if (o.json && o.verb != Verb::status) return usage_error("--json only applies with --status");
     if (o.verb == Verb::start) return Ok{};
-    const char* name = o.verb == Verb::status ? "--status" : o.verb == Verb::stop ? "--stop" : "--signal";
+    const char* name = verb_name(o.verb);
     if (o.harden.any() || !o.env_files.empty() || o.clear_env || !o.unset_env.empty() || o.min_uptime.count() > 0)
         return usage_error(std::string(name) + " takes no environment, limit or --min-uptime options (they are for starting)");
     if (!raw.retry.empty()) {
@@ -337,7 +390,7 @@ Status finish_supervise(SuperviseOptions& sv, const RawOptions& raw, bool stop_t
     }
     const std::pair<const char*, const std::string*> tuning[] = {{"--max-restarts", &raw.max_restarts},
         {"--restart-delay", &raw.restart_delay}, {"--success-exit", &raw.success_exit},
-        {"--stop-timeout", &raw.stop_timeout}, {"--child-pidfile", &sv.child_pidfile}};
+        {"--stop-timeout", &raw.stop_timeout}, {"--child-pidfile", &sv.child_pidfile}, {"--watchdog", &raw.watchdog}};
     for (const auto& [name, value] : tuning) {
         if (stop_timeout_ok && value == &raw.stop_timeout) continue;
         if (!value->empty() && !sv.active())
@@ -363,6 +416,12 @@ Status finish_supervise(SuperviseOptions& sv, const RawOptions& raw, bool stop_t
         if (!t) return t.error();
         sv.stop_timeout = *t;
         sv.stop_timeout_given = true;
+    }
+    if (!raw.watchdog.empty()) {
+        auto t = parse_seconds(raw.watchdog, "--watchdog");
+        if (!t) return t.error();
+        if (t->count() == 0) return usage_error("--watchdog: 0 is no watchdog; leave the option out");
+        sv.watchdog = *t;
     }
     if (!sv.child_pidfile.empty() && sv.instances != 1)
         return usage_error("--child-pidfile needs a single instance (there is one PID per instance)");
@@ -449,7 +508,7 @@ Result<Command> parse_cli(const std::vector<std::string>& args) {
                              "--stop-timeout", "--child-pidfile", "--ready-timeout", "--ready-fd", "--log-max-size",
                              "--log-keep", "--signal", "--chroot", "--nice", "--ionice",
                              "--sched", "--cpus", "--oom-score-adj", "--keep-caps", "--min-uptime",
-                             "--retry"}) {
+                             "--retry", "--scale", "--restart-instance", "--watchdog"}) {
         if (app.count(name) > 0 && app.get_option(name)->as<std::string>().empty())
             return usage_error(std::string(name) + ": empty value");
     }

@@ -13,10 +13,12 @@
 #include <csignal>
 #include <cstring>
 
+#include "channel.hpp"
 #include "cli.hpp"
 #include "log.hpp"
 #include "pidfile.hpp"
 #include "resolve.hpp"
+#include "status.hpp"
 #include "sys/posix.hpp"
 #include "sys/proc.hpp"
 #include "sys/signals.hpp"
@@ -194,6 +196,50 @@ Lookup look_up(const std::string& path) {
     return l;
 }
 
+namespace {
+
+// What the supervisor behind a running pidfile says about its instances:
+// nullopt with `why` empty when nothing answers there (a plain daemon).
+std::optional<status::Supervisor> ask_status(const std::string& path, const Lookup& l, std::string& why) {
+    auto pidfd = pin(l);  // the PID stays this process while we ask
+    if (!pidfd) return std::nullopt;
+    auto answer = channel::ask(channel::socket_path(path), l.pid, "status");
+    if (!answer) {
+        const int err = answer.error().err;
+        if (err != ENOENT && err != ECONNREFUSED) why = format_error(answer.error());
+        return std::nullopt;
+    }
+    if (answer->code != 0) {
+        why = answer->text;
+        return std::nullopt;
+    }
+    auto decoded = status::decode(answer->body);
+    if (!decoded) {
+        why = format_error(decoded.error());
+        return std::nullopt;
+    }
+    return std::move(*decoded);
+}
+
+const char* state_name(PidState s) {
+    switch (s) {
+    case PidState::running: return "running";
+    case PidState::stale:
+    case PidState::invalid: return "stale";
+    case PidState::missing: return "not-running";
+    case PidState::unreadable: return "unknown";
+    }
+    return "unknown";
+}
+
+void print(const std::string& text) {
+    // The exit code is the answer; a closed stdout must not change it.
+    if (auto ok = sys::write_all(STDOUT_FILENO, text.data(), text.size()); !ok)
+        log::warn("cannot print the status: %s", format_error(ok.error()).c_str());
+}
+
+}  // namespace
+
 Result<int> status(const Options& opts) {
     auto path = pidfile_path(opts);
     if (!path) {
@@ -201,15 +247,58 @@ Result<int> status(const Options& opts) {
         return lsb_code(PidState::unreadable);
     }
     Lookup l = look_up(*path);
+    std::string why;
+    std::optional<status::Supervisor> sup;
+    if (l.state == PidState::running) sup = ask_status(*path, l, why);
+    if (opts.json) {
+        status::Document doc;
+        doc.pidfile = *path;
+        doc.state = state_name(l.state);
+        doc.pid = l.state == PidState::running || l.state == PidState::stale ? l.pid : 0;
+        doc.error = l.state == PidState::unreadable ? format_error(l.why) : why;
+        doc.supervisor = std::move(sup);
+        timespec ts{};
+        ::clock_gettime(CLOCK_REALTIME, &ts);
+        doc.now_unix_ms = static_cast<std::int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+        print(status::json(doc));
+        return lsb_code(l.state);
+    }
     if (l.state == PidState::unreadable) {
         log::error("%s", format_error(l.why).c_str());
         return lsb_code(l.state);
     }
-    std::string line = status_line(l) + "\n";
-    // The exit code is the answer; a closed stdout must not change it.
-    if (auto ok = sys::write_all(STDOUT_FILENO, line.data(), line.size()); !ok)
-        log::warn("cannot print the status: %s", format_error(ok.error()).c_str());
+    std::string text = status_line(l) + "\n";
+    if (sup) text += status::table(*sup);
+    print(text);
+    if (!why.empty()) log::warn("instances not shown: %s", why.c_str());
     return lsb_code(l.state);
+}
+
+Result<int> live(const Options& opts) {
+    auto path = pidfile_path(opts);
+    if (!path) return std::move(path).error();
+    Lookup l = look_up(*path);
+    if (l.state == PidState::unreadable) return l.why;
+    auto pidfd = l.state == PidState::running ? pin(l) : std::nullopt;
+    if (!pidfd) return not_running_error();
+    std::string request = opts.verb == Verb::scale     ? "scale " + std::to_string(opts.scale)
+                          : opts.verb == Verb::reload ? "reload"
+                                                      : "restart " + std::to_string(opts.restart_instance);
+    const std::string socket = channel::socket_path(*path);
+    log::verbose("asking the supervisor (PID %d) on %s: %s", l.pid, socket.c_str(), request.c_str());
+    auto answer = channel::ask(socket, l.pid, request);
+    if (!answer) {
+        const int err = answer.error().err;
+        if (err == ENOENT || err == ECONNREFUSED)
+            return Error{ExitCode::failure,
+                         "PID " + std::to_string(l.pid) + " is not a supervisor with live control (nothing listens on " +
+                             socket + "; it needs -r, -n or -f, and -p)",
+                         0};
+        return std::move(answer).error();
+    }
+    if (answer->code != 0) return Error{static_cast<ExitCode>(answer->code), answer->text, 0};
+    if (!answer->text.empty()) print(answer->text + "\n");
+    return 0;
 }
 
 Result<int> send_signal(const Options& opts) {

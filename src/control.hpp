@@ -35,5 +35,8 @@ struct Lookup {
 [[nodiscard]] Result<int> status(const Options& opts);
 [[nodiscard]] Result<int> stop(const Options& opts);
 [[nodiscard]] Result<int> send_signal(const Options& opts);
+/// --scale, --reload, --restart-instance: asked of the supervisor on its
+/// control socket; its answer decides the exit status.
+[[nodiscard]] Result<int> live(const Options& opts);
 
 }  // namespace daemonize::control

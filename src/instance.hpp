@@ -47,6 +47,9 @@ public:
     void stop() noexcept;
     /// daemonize sent `sig` to the running process: dying of it is no failure.
     void signalled(int sig) noexcept;
+    /// The run missed its watchdog (--watchdog): however it ends now, even
+    /// of the signal daemonize sends it, it failed.
+    void watchdog_expired() noexcept;
 
     [[nodiscard]] Phase phase() const noexcept { return phase_; }
     [[nodiscard]] bool running() const noexcept { return phase_ == Phase::running; }
@@ -59,6 +62,13 @@ public:
     [[nodiscard]] const ExitInfo& last_exit() const noexcept { return last_exit_; }
     [[nodiscard]] bool never_started() const noexcept { return never_started_; }
     [[nodiscard]] bool failed() const noexcept { return failed_; }
+    /// When the last run ended, and whether the watchdog or --min-uptime
+    /// made it a failure (for --status).
+    [[nodiscard]] std::int64_t ended_ms() const noexcept { return ended_ms_; }
+    [[nodiscard]] bool ended_by_watchdog() const noexcept { return ended_by_watchdog_; }
+    [[nodiscard]] bool ended_too_short() const noexcept { return ended_too_short_; }
+    [[nodiscard]] bool ever_ended() const noexcept { return ended_ms_ >= 0; }
+    [[nodiscard]] bool watchdog_fired() const noexcept { return watchdog_fired_; }
 
 private:
     Phase phase_ = Phase::stopped;
@@ -69,6 +79,10 @@ private:
     ExitInfo last_exit_;
     bool never_started_ = false;
     bool failed_ = false;
+    bool watchdog_fired_ = false;  // this run
+    std::int64_t ended_ms_ = -1;
+    bool ended_by_watchdog_ = false;
+    bool ended_too_short_ = false;
 };
 
 }  // namespace daemonize

@@ -20,6 +20,9 @@ Result<int> run_verb(const Options& opts) {
     case Verb::status: return control::status(opts);
     case Verb::stop: return control::stop(opts);
     case Verb::signal: return control::send_signal(opts);
+    case Verb::scale:
+    case Verb::reload:
+    case Verb::restart_instance: return control::live(opts);
     case Verb::start: break;
     }
     return run_start(opts);

@@ -28,7 +28,10 @@ std::optional<Message> parse(std::string_view datagram) {
         auto eq = line.find('=');
         if (eq == std::string_view::npos || eq == 0) continue;
         std::string_view name = line.substr(0, eq), value = line.substr(eq + 1);
-        if (name == "READY") {
+        if (name == "WATCHDOG") {
+            if (value == "1") m.watchdog = true;
+            if (value == "trigger") m.watchdog_trigger = true;
+        } else if (name == "READY") {
             if (value == "1") m.ready = true;
         } else if (name == "BARRIER") {
             if (value == "1") m.barrier = true;
@@ -75,6 +78,8 @@ Drained drain(const Socket& socket, pid_t self, uid_t uid) {
         if (m->status) out.statuses.push_back(std::move(*m->status));
         out.ready = out.ready || m->ready;
         out.barrier = out.barrier || m->barrier;
+        out.watchdog = out.watchdog || m->watchdog;
+        out.watchdog_trigger = out.watchdog_trigger || m->watchdog_trigger;
     }
     return out;
 }

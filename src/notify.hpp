@@ -18,11 +18,13 @@ namespace daemonize::notify {
 inline constexpr size_t max_message = 4096;
 
 /// What one sd_notify datagram asked for. Assignments we do not act on
-/// (WATCHDOG=, RELOADING=, ...) are accepted and ignored, as systemd does
+/// (RELOADING=, STOPPING=, ...) are accepted and ignored, as systemd does
 /// with names it does not know.
 struct Message {
     bool ready = false;                 // READY=1
     bool barrier = false;               // BARRIER=1 (its fd is closed on receipt)
+    bool watchdog = false;              // WATCHDOG=1: still alive
+    bool watchdog_trigger = false;      // WATCHDOG=trigger: treat as hung now
     std::optional<pid_t> mainpid;       // MAINPID=N, a valid PID
     std::optional<std::string> status;  // STATUS=text (last one wins)
 };
@@ -54,6 +56,8 @@ struct Datagram {
 struct Drained {
     bool ready = false;
     bool barrier = false;
+    bool watchdog = false;
+    bool watchdog_trigger = false;
     std::optional<pid_t> mainpid;  // checked: part of the command's tree
     std::vector<std::string> statuses;
 };

@@ -14,7 +14,7 @@ namespace daemonize {
 enum class Verbosity { quiet, normal, verbose };
 
 /// What to do: start COMMAND, or a control verb on the pidfile (SPEC.md 7).
-enum class Verb { start, status, stop, signal };
+enum class Verb { start, status, stop, signal, scale, reload, restart_instance };
 
 struct StdioOptions {
     std::string in;   // empty: /dev/null
@@ -57,6 +57,7 @@ struct SuperviseOptions {
     Millis stop_timeout{10000};
     bool stop_timeout_given = false;
     std::string child_pidfile;
+    Millis watchdog{0};        // --watchdog; 0: none
     bool for_logging = false;  // only a log option asked for a supervisor
     bool capture = false;      // the instances' output goes through the supervisor
 
@@ -93,6 +94,9 @@ struct Options {
     LogOptions log;
     Verb verb = Verb::start;
     int signal = 15;  // --signal (SIGTERM unless given); for --stop and --signal
+    int scale = 0;              // --scale N
+    int restart_instance = 0;   // --restart-instance I
+    bool json = false;          // --status --json
     // Which of these were given explicitly (foreground mode keeps the
     // caller's cwd, umask and stdio unless they are).
     bool chdir_given = false;

@@ -20,6 +20,19 @@
 namespace daemonize {
 namespace {
 
+// `n` in decimal and a NUL at `out` (room for 21 bytes); async-signal-safe.
+void write_decimal(char* out, pid_t n) noexcept {
+    char digits[24];
+    int len = 0;
+    auto v = static_cast<unsigned long>(n);
+    do {
+        digits[len++] = static_cast<char>('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    while (len > 0) *out++ = digits[--len];
+    *out = '\0';
+}
+
 [[noreturn]] void fail(int report_fd, Stage stage, int err) noexcept {
     send_report(report_fd, stage, err);
     _exit(125);
@@ -157,7 +170,7 @@ void take_terminal() noexcept {
     if (::isatty(STDIN_FILENO)) (void)::tcsetpgrp(STDIN_FILENO, ::getpgrp());
 }
 
-void exec_instance(const LaunchPlan& plan, char* const* envp, pid_t supervisor, InstanceFds fds,
+void exec_instance(const LaunchPlan& plan, char* const* envp, pid_t supervisor, InstanceFds fds, PidSlot slot,
                    int report_fd) noexcept {
     // stdio first: the --ready-fd may land on the fd a log pipe is on now.
     if (fds.out >= 0 && ::dup2(fds.out, STDOUT_FILENO) == -1) fail(report_fd, Stage::stdio, errno);
@@ -186,6 +199,7 @@ void exec_instance(const LaunchPlan& plan, char* const* envp, pid_t supervisor, 
     // did not die before it took effect.
     if (::prctl(PR_SET_PDEATHSIG, SIGKILL) == -1) fail(report_fd, Stage::signals, errno);
     if (::getppid() != supervisor) _exit(125);
+    if (slot.value != nullptr) write_decimal(slot.value, ::getpid());
     ::execve(plan.path.c_str(), plan.argv.data(), envp);
     int err = errno;
     send_report(report_fd, Stage::exec, err);
@@ -196,15 +210,16 @@ void exec_instance(const LaunchPlan& plan, char* const* envp, pid_t supervisor, 
 // instances restarts them fast), and the parent resumes exactly when the
 // child has exec'd or exited. The rules, since the child runs on this very
 // stack and memory until then: everything it uses is prepared before (the
-// arguments here, all plain data); it writes no memory of the parent's,
+// arguments here, all plain data); it writes no memory of the parent's
+// but the PidSlot the parent set aside for it (and reads only after exec),
 // calls nothing that allocates or takes a lock, and leaves only through
 // execve or _exit (exec_instance never returns). Kept in a function of its
 // own, not inlined, so that no local of a caller is live across the vfork
 // (GCC warns of those with -Wclobbered at -O2).
 [[gnu::noinline]] pid_t spawn_instance(const LaunchPlan& plan, char* const* envp, pid_t supervisor, InstanceFds fds,
-                                       int report_fd) noexcept {
+                                       PidSlot slot, int report_fd) noexcept {
     pid_t pid = ::vfork();
-    if (pid == 0) exec_instance(plan, envp, supervisor, fds, report_fd);
+    if (pid == 0) exec_instance(plan, envp, supervisor, fds, slot, report_fd);
     return pid;
 }
 

@@ -92,16 +92,23 @@ struct InstanceFds {
     int ready = -1;          // --ready-fd pipe, for fd plan.ready_fd
 };
 
+/// Room for a variable whose value is the instance's own PID
+/// (WATCHDOG_PID=, LISTEN_PID=): `text` is in envp; the child writes its
+/// PID in decimal at `value` (which has room for 20 digits and a NUL).
+struct PidSlot {
+    char* value = nullptr;  // nullptr: none
+};
+
 /// In a supervised instance: `fds` in place, own process group, clean
 /// signal state, process settings and chroot, identity, capabilities,
-/// SIGKILL when the supervisor dies, exec with `envp`.
+/// SIGKILL when the supervisor dies, `slot` filled, exec with `envp`.
 [[noreturn]] void exec_instance(const LaunchPlan& plan, char* const* envp, pid_t supervisor, InstanceFds fds,
-                                int report_fd) noexcept;
+                                PidSlot slot, int report_fd) noexcept;
 
 /// Starts an instance: vfork, then exec_instance() in the child. Returns the
 /// child's PID, or -1 with errno. The only vfork in daemonize.
 [[nodiscard]] pid_t spawn_instance(const LaunchPlan& plan, char* const* envp, pid_t supervisor, InstanceFds fds,
-                                   int report_fd) noexcept;
+                                   PidSlot slot, int report_fd) noexcept;
 
 /// Writes one Report; for the child side, async-signal-safe.
 void send_report(int fd, Stage stage, std::int32_t value) noexcept;

@@ -24,13 +24,16 @@
 #include <unordered_set>
 #include <vector>
 
+#include "channel.hpp"
 #include "detach.hpp"
 #include "instance.hpp"
 #include "log.hpp"
 #include "notify.hpp"
+#include "number.hpp"
 #include "pidfile.hpp"
 #include "policy.hpp"
 #include "ready.hpp"
+#include "status.hpp"
 #include "sys/posix.hpp"
 #include "sys/proc.hpp"
 #include "sys/signals.hpp"
@@ -40,22 +43,35 @@ namespace {
 
 std::int64_t now_ms() { return sys::monotonic_ms(); }
 
+// Which process of an instance this is. During a reload an instance has
+// its current run and a new one (until that is up), then the old one
+// (until it has stopped).
+enum class Role { current, candidate, retiring };
+
 struct Instance {
     int index = 0;
+    Role role = Role::current;
     InstanceState life;    // phase, backoff streak, last exit: pure (instance.hpp)
     pid_t pid = -1;        // while running: our child, not yet reaped
     sys::UniqueFd pidfd;   // while running: every signal goes through it
-    std::uint64_t timer = 0;  // generation of its pending restart timer
+    std::uint64_t timer = 0;       // id of its pending restart timer
+    std::int64_t restart_at = 0;   // when that restart is due
+    std::uint64_t run = 0;         // id of the current run (unique in this supervisor)
     std::string env_var;   // "DAEMONIZE_INSTANCE=i"
+    std::string watchdog_var, pid_var;  // WATCHDOG_USEC=, WATCHDOG_PID= (filled in by the child)
     std::vector<char*> envp;
-    // Readiness (-w): its own socket, so a message says which instance it
-    // is about even when the sender is gone; a fresh --ready-fd pipe per run.
+    // Readiness (-w) and watchdog: its own socket, so a message says which
+    // instance it is about even when the sender is gone; a fresh
+    // --ready-fd pipe per run.
     std::optional<notify::Socket> socket;
     std::string notify_var;  // "NOTIFY_SOCKET=@..."
     sys::UniqueFd ready_fd;
     bool ready = false;
     bool up = false;         // counted: ready (with -w) and up for --min-uptime
-    std::uint64_t runs = 0;  // generation of the current run
+    bool stopping = false;   // daemonize asked this run to stop
+    bool retired = false;    // scaled away: never restarted, removed once stopped
+    std::int64_t watchdog_due = 0;  // the run is killed if no WATCHDOG=1 comes by then
+    int watchdog_kills = 0;
 };
 
 enum class TimerKind {
@@ -64,19 +80,38 @@ enum class TimerKind {
     ready_deadline,  // --ready-timeout after the start
     fd_grace,        // an instance closed its --ready-fd unready; is it exiting?
     uptime,          // an instance has run for --min-uptime
+    kill,            // --stop-timeout after one run was asked to stop
+    settle,          // a reload's new run has run long enough to count as up
+    reload_deadline, // a reload's new run was not ready within --ready-timeout
+    watchdog,        // a run's watchdog may have expired
 };
 
+// `id` is an instance's timer id (restart), a run id (per-run kinds) or a
+// generation (stop_deadline); ids are never reused.
 struct Timer {
     std::int64_t at_ms;
     TimerKind kind;
-    int instance;
-    std::uint64_t generation;
+    std::uint64_t id;
+    int index = -1;  // restart: the instance
     bool operator>(const Timer& o) const { return at_ms > o.at_ms; }
 };
 
 // After EOF on an instance's ready fd, how long it gets to show that it is
 // exiting before the start counts as failed (as in the default mode).
 constexpr std::int64_t closed_fd_grace_ms = 1000;
+// A reload's new run counts as up after this long when neither readiness
+// nor --min-uptime says otherwise: most programs that cannot start fail
+// within it.
+constexpr std::int64_t default_settle_ms = 1000;
+
+// A live request that takes time (--scale down, --reload): one at a time.
+struct Operation {
+    enum class Kind { none, scale, reload } kind = Kind::none;
+    std::uint64_t client = 0;  // who waits for the answer (it may have left)
+    std::vector<int> todo;     // reload: the instances still to replace, in order
+    int done = 0;              // reload: replaced so far
+    int target = 0;            // scale: the number of instances asked for
+};
 
 class Supervisor {
 public:
@@ -88,27 +123,36 @@ public:
     Result<int> run(int report_fd);
 
 private:
+    using Owned = std::unique_ptr<Instance>;
+
     void event(const char* fmt, ...) __attribute__((format(printf, 2, 3)));
     Status setup_signals();
+    [[nodiscard]] Result<Owned> make_instance(int index, Role role);
     Result<pid_t> spawn(Instance& in);
     void on_exit(Instance& in, int status);
     void end_run(Instance& in, std::optional<ExitInfo> how);
     template <typename F>
     void change(Instance& in, F&& f);
+    template <typename F>
+    void each_process(F&& f);
     void reap();
     void begin_stop(int sig);
     void forward(int sig);
     void fire_timers();
+    void fire(const Timer& t);
     int poll_timeout_ms();
-    bool anything_left() const { return active_ > 0; }
+    [[nodiscard]] bool keep_running() const;
     void write_child_pidfile(pid_t pid);
     void signal(Instance& in, int sig);
+    void stop_run(Instance& in, int sig);
     void kill_leftovers();
     [[nodiscard]] bool timer_live(const Timer& t) const;
-    Status setup_readiness();
+    [[nodiscard]] Instance* live_run(std::uint64_t run) const;
     void read_notifications(Instance& in);
     void read_ready_fd(Instance& in);
     void mark_ready(Instance& in);
+    void arm_watchdog(Instance& in);
+    void watchdog_kill(Instance& in, const std::string& why);
     void count_up(Instance& in);
     void startup_done();
     void startup_failed(const Report& report);
@@ -116,20 +160,42 @@ private:
     void release_caller();
     std::vector<pollfd>& poll_set();
     [[nodiscard]] int finish();
+    // Live control (SPEC.md 10).
+    void open_control();
+    void on_request(const channel::Request& r);
+    [[nodiscard]] status::Supervisor snapshot() const;
+    [[nodiscard]] std::string state_of(const Instance& in) const;
+    void scale_to(int n, std::uint64_t client);
+    void retire(Instance& in);
+    void trim();
+    void reload_next();
+    [[nodiscard]] std::int64_t settle_ms() const;
+    void check_candidate();
+    void promote();
+    void drop_candidate(const std::string& why);
+    void end_operation(int code, const std::string& text);
+    [[nodiscard]] std::string label(const Instance& in) const;
 
     const SupervisePlan& plan_;
     const Rules rules_;
-    std::vector<Instance> instances_;
-    std::unordered_map<pid_t, int> by_pid_;
+    // Stable addresses: by_pid_, runs_ and the poll set point into them.
+    std::vector<Owned> instances_;   // [i] is instance i
+    Owned candidate_;                // a reload's new run, until it is up
+    std::vector<Owned> retiring_;    // runs replaced by a reload, until they exit
+    std::unordered_map<pid_t, Instance*> by_pid_;
+    std::unordered_map<std::uint64_t, Instance*> runs_;  // live runs by id
+    std::uint64_t next_id_ = 0;      // for run and timer ids
     std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
     RestartBudget budget_;
     std::minstd_rand rng_;
     sys::UniqueFd sigfd_;
-    int active_ = 0;  // instances not stopped: O(1) "anything left?"
+    int active_ = 0;  // instances not stopped: O(1) "anything left?", for -n 1024
     bool stopping_ = false;
     bool gave_up_ = false;
+    bool scaled_ = false;  // the instance count was changed live
     Report spawn_failure_;  // why the last spawn failed
     std::uint64_t stop_generation_ = 0;
+    std::int64_t started_ms_ = 0;
     // Readiness: until every instance is ready the caller waits on
     // report_fd_; any exit meanwhile is a failed start.
     bool startup_ = false;
@@ -139,7 +205,13 @@ private:
     bool upstream_warned_ = false;
     std::vector<pollfd> pollfds_;
     enum class Source { notify, ready_fd, log };
-    std::vector<std::pair<int, Source>> poll_owner_;  // (instance, or log stream; what) per pollfds_[1..]
+    struct Owner {
+        Source source;
+        Instance* in;  // notify, ready_fd
+        size_t stream; // log
+    };
+    std::vector<Owner> poll_owner_;  // per pollfds_[1..control_at_)
+    size_t control_at_ = 0;          // where the control channel's fds begin in pollfds_
     std::unique_ptr<capture::Capture> capture_;
     std::vector<int> log_fds_;
     sys::fs::FileId child_pidfile_;  // the child pidfile we wrote last
@@ -147,6 +219,8 @@ private:
     // exec'd by a shell with background jobs): not the service's, never
     // killed as leftovers. Our children until reaped, so the PIDs are safe.
     std::unordered_set<pid_t> inherited_;
+    std::optional<channel::Server> control_;
+    Operation op_;
 };
 
 void Supervisor::event(const char* fmt, ...) {
@@ -169,6 +243,42 @@ Status Supervisor::setup_signals() {
     return Ok{};
 }
 
+// An instance (or a reload's new run of one) with its environment: the
+// command's, with DAEMONIZE_INSTANCE, and its own NOTIFY_SOCKET and
+// WATCHDOG_* when readiness or the watchdog needs them.
+Result<Supervisor::Owned> Supervisor::make_instance(int index, Role role) {
+    auto in = std::make_unique<Instance>();
+    in->index = index;
+    in->role = role;
+    const bool notify = plan_.ready.wait || plan_.opts.watchdog.count() > 0;
+    if (notify) {
+        auto socket = notify::Socket::open();
+        if (!socket) return std::move(socket).error();
+        in->notify_var = "NOTIFY_SOCKET=" + socket->address();
+        in->socket = std::move(*socket);
+    }
+    in->env_var = "DAEMONIZE_INSTANCE=" + std::to_string(index);
+    auto ours = [&](const char* e) {
+        auto is = [&](const char* name) { return std::strncmp(e, name, std::strlen(name)) == 0; };
+        return is("DAEMONIZE_INSTANCE=") || (notify && is("NOTIFY_SOCKET=")) ||
+               (plan_.opts.watchdog.count() > 0 && (is("WATCHDOG_USEC=") || is("WATCHDOG_PID=")));
+    };
+    for (char* e : plan_.launch.envp) {
+        if (e != nullptr && !ours(e)) in->envp.push_back(e);
+    }
+    in->envp.push_back(in->env_var.data());
+    if (notify) in->envp.push_back(in->notify_var.data());
+    if (plan_.opts.watchdog.count() > 0) {
+        in->watchdog_var = "WATCHDOG_USEC=" + std::to_string(plan_.opts.watchdog.count() * 1000);
+        // The child writes its PID here (PidSlot): room for any pid_t.
+        in->pid_var = "WATCHDOG_PID=" + std::string(24, '\0');
+        in->envp.push_back(in->watchdog_var.data());
+        in->envp.push_back(in->pid_var.data());
+    }
+    in->envp.push_back(nullptr);
+    return in;
+}
+
 // fork + exec with confirmation: EOF on the close-on-exec pipe means the
 // execve succeeded; otherwise the child sends its errno and exits 126/127.
 Result<pid_t> Supervisor::spawn(Instance& in) {
@@ -184,7 +294,8 @@ Result<pid_t> Supervisor::spawn(Instance& in) {
     InstanceFds fds;
     fds.ready = ready_write.get();
     if (capture_) std::tie(fds.out, fds.err) = capture_->instance_fds(in.index);
-    pid_t pid = spawn_instance(plan_.launch, in.envp.data(), ::getpid(), fds, pipe->write.get());
+    PidSlot slot{in.pid_var.empty() ? nullptr : in.pid_var.data() + std::strlen("WATCHDOG_PID=")};
+    pid_t pid = spawn_instance(plan_.launch, in.envp.data(), ::getpid(), fds, slot, pipe->write.get());
     if (pid == -1) {
         in.ready_fd.reset();
         return sys_error("vfork");
@@ -192,14 +303,16 @@ Result<pid_t> Supervisor::spawn(Instance& in) {
     pipe->write.reset();
     ready_write.reset();
     in.ready = false;
-    ++in.runs;
+    in.stopping = false;
+    in.run = ++next_id_;
     ::setpgid(pid, pid);  // also done by the child; whoever is first wins the race
     in.pid = pid;
     // Our unreaped child: the PID cannot be reused, so this pidfd is it.
     in.pidfd.reset(sys::pidfd_open(pid));
-    if (capture_) capture_->set_pid(in.index, pid);
+    if (capture_ && in.role == Role::current) capture_->set_pid(in.index, pid);
     change(in, [](InstanceState& life) { life.started(now_ms()); });
-    by_pid_[pid] = in.index;
+    by_pid_[pid] = &in;
+    runs_[in.run] = &in;
 
     // The child is registered either way: a failed one exits 126/127 and is
     // handled like any other failed run.
@@ -209,8 +322,16 @@ Result<pid_t> Supervisor::spawn(Instance& in) {
         spawn_failure_ = r;
         return describe_failure(plan_.launch, r);
     }
+    if (!plan_.ready.wait) arm_watchdog(in);
+    if (in.role == Role::candidate) {
+        event("instance %d: new run started (pid %d)", in.index, pid);
+        if (settle_ms() > 0) timers_.push(Timer{now_ms() + settle_ms(), TimerKind::settle, in.run});
+        if (plan_.ready.wait && plan_.ready.timeout.count() > 0)
+            timers_.push(Timer{now_ms() + plan_.ready.timeout.count(), TimerKind::reload_deadline, in.run});
+        return pid;
+    }
     if (startup_ && plan_.launch.min_uptime.count() > 0)
-        timers_.push(Timer{now_ms() + plan_.launch.min_uptime.count(), TimerKind::uptime, in.index, in.runs});
+        timers_.push(Timer{now_ms() + plan_.launch.min_uptime.count(), TimerKind::uptime, in.run});
     if (plan_.ready.wait && !startup_) {
         event("instance %d started (pid %d); not counted ready until it notifies", in.index, pid);
     } else {
@@ -236,23 +357,52 @@ void Supervisor::write_child_pidfile(pid_t pid) {
 // through its pidfd; with SIGKILL its process group too, which cannot
 // belong to anyone else while its leader is unreaped.
 void Supervisor::signal(Instance& in, int sig) {
-    if (!in.life.running()) return;
+    if (!in.life.running() || in.pid <= 0) return;  // never kill(-1) or kill(0)
     bool sent = in.pidfd.valid() ? sys::pidfd_send_signal(in.pidfd.get(), sig) == 0 : ::kill(in.pid, sig) == 0;
     if (sent) in.life.signalled(sig);
     if (sig == SIGKILL) ::kill(-in.pid, SIGKILL);
+}
+
+// One run asked to stop: `sig` now, SIGKILL after --stop-timeout.
+void Supervisor::stop_run(Instance& in, int sig) {
+    if (!in.life.running()) return;
+    in.stopping = true;
+    signal(in, sig);
+    timers_.push(Timer{now_ms() + plan_.opts.stop_timeout.count(), TimerKind::kill, in.run});
 }
 
 // Runs one event through the instance's pure state, keeping count of the
 // instances that are not stopped (O(1) "anything left?", for -n 1024).
 template <typename F>
 void Supervisor::change(Instance& in, F&& f) {
+    const bool counted = in.role == Role::current;
     const bool before = in.life.phase() != Phase::stopped;
     f(in.life);
-    active_ += (in.life.phase() != Phase::stopped) - before;
+    if (counted) active_ += (in.life.phase() != Phase::stopped) - before;
+}
+
+// Every instance object that may have a process: instances, a reload's new
+// run and the old runs it replaced.
+template <typename F>
+void Supervisor::each_process(F&& f) {
+    for (auto& in : instances_) f(*in);
+    if (candidate_) f(*candidate_);
+    for (auto& in : retiring_) f(*in);
+}
+
+std::string Supervisor::label(const Instance& in) const {
+    const std::string index = "instance " + std::to_string(in.index);
+    switch (in.role) {
+    case Role::candidate: return "new run of " + index;
+    case Role::retiring: return "old run of " + index;
+    case Role::current: break;
+    }
+    return index;
 }
 
 void Supervisor::on_exit(Instance& in, int status) {
     by_pid_.erase(in.pid);
+    runs_.erase(in.run);
     in.pidfd.reset();
     if (capture_) capture_->drain_instance(in.index);
     ExitInfo info{WIFSIGNALED(status), WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status)};
@@ -261,25 +411,44 @@ void Supervisor::on_exit(Instance& in, int status) {
     in.pid = -1;
     // Say why a run that exited 0 may still count as failed.
     const double min_uptime = static_cast<double>(plan_.launch.min_uptime.count()) / 1000;
-    const char* too_short = !stopping_ && in.life.sent_signal() == 0 && uptime < min_uptime ? ", less than --min-uptime" : "";
+    const char* too_short = !stopping_ && in.role == Role::current && in.life.sent_signal() == 0 && uptime < min_uptime
+                                ? ", less than --min-uptime"
+                                : "";
+    const std::string who = label(in);
     if (info.signaled) {
-        event("instance %d (pid %d) killed by SIG%s after %.3f s%s", in.index, pid, sys::signal_name(info.value).c_str(),
+        event("%s (pid %d) killed by SIG%s after %.3f s%s", who.c_str(), pid, sys::signal_name(info.value).c_str(),
               uptime, too_short);
     } else {
-        event("instance %d (pid %d) exited with status %d after %.3f s%s", in.index, pid, info.value, uptime, too_short);
+        event("%s (pid %d) exited with status %d after %.3f s%s", who.c_str(), pid, info.value, uptime, too_short);
     }
     if (in.ready_fd.valid()) in.ready_fd.reset();
+    if (in.role != Role::current) {
+        // Not an instance of its own: its end restarts nothing.
+        (void)in.life.ended(info, now_ms(), rules_, budget_, true, 0);
+    }
+    if (in.role == Role::retiring) {
+        std::erase_if(retiring_, [&](const Owned& o) { return o.get() == &in; });  // `in` is gone
+        if (op_.kind == Operation::Kind::reload && retiring_.empty() && !candidate_) reload_next();
+        return;
+    }
+    if (in.role == Role::candidate) {
+        const std::string how = info.signaled ? "was killed by SIG" + sys::signal_name(info.value)
+                                              : "exited with status " + std::to_string(info.value);
+        drop_candidate("the new run (pid " + std::to_string(pid) + ") " + how + " before it was up");
+        return;
+    }
     if (startup_) {
         // Not all ready (or up long enough) yet: this start has failed,
         // whatever the policy.
         const std::int32_t how = info.signaled ? -info.value : info.value;
-        const bool too_short = (!plan_.ready.wait || in.ready) && !in.up;
+        const bool short_run = (!plan_.ready.wait || in.ready) && !in.up;
         change(in, [&](InstanceState& life) { (void)life.ended(info, now_ms(), rules_, budget_, true, 0); });
-        startup_failed(too_short ? Report{Stage::too_short, how, 0, 0, static_cast<std::int32_t>(uptime * 1000)}
+        startup_failed(short_run ? Report{Stage::too_short, how, 0, 0, static_cast<std::int32_t>(uptime * 1000)}
                                  : Report{Stage::exited, how});
         return;
     }
     end_run(in, info);
+    if (in.retired) trim();
 }
 
 // A run ended (`how`), or could not begin (nullopt): the pure state
@@ -287,7 +456,9 @@ void Supervisor::on_exit(Instance& in, int status) {
 void Supervisor::end_run(Instance& in, std::optional<ExitInfo> how) {
     const double jitter = std::uniform_real_distribution<double>(-1.0, 1.0)(rng_);
     Decision next;
-    change(in, [&](InstanceState& life) { next = life.ended(how, now_ms(), rules_, budget_, stopping_, jitter); });
+    change(in, [&](InstanceState& life) {
+        next = life.ended(how, now_ms(), rules_, budget_, stopping_ || in.retired, jitter);
+    });
     switch (next.action) {
     case Decision::Action::none: return;
     case Decision::Action::give_up:
@@ -297,7 +468,9 @@ void Supervisor::end_run(Instance& in, std::optional<ExitInfo> how) {
         return;
     case Decision::Action::restart:
         event("instance %d restarting in %.3f s", in.index, static_cast<double>(next.delay.count()) / 1000);
-        timers_.push(Timer{now_ms() + next.delay.count(), TimerKind::restart, in.index, ++in.timer});
+        in.timer = ++next_id_;
+        in.restart_at = now_ms() + next.delay.count();
+        timers_.push(Timer{in.restart_at, TimerKind::restart, in.timer, in.index});
         return;
     }
 }
@@ -309,21 +482,30 @@ void Supervisor::reap() {
         pid_t pid = ::waitpid(-1, &status, WNOHANG);
         if (pid <= 0) return;  // 0: none left exited; -1/ECHILD: no children
         auto it = by_pid_.find(pid);
-        if (it != by_pid_.end()) on_exit(instances_[static_cast<size_t>(it->second)], status);
+        if (it != by_pid_.end()) on_exit(*it->second, status);
         inherited_.erase(pid);
     }
 }
 
 void Supervisor::forward(int sig) {
-    for (auto& in : instances_) signal(in, sig);
+    each_process([&](Instance& in) { signal(in, sig); });
 }
 
 void Supervisor::begin_stop(int sig) {
     if (stopping_) return;
     stopping_ = true;
-    for (auto& in : instances_) change(in, [](InstanceState& life) { life.stop(); });
-    forward(sig);
-    timers_.push(Timer{now_ms() + plan_.opts.stop_timeout.count(), TimerKind::stop_deadline, -1, ++stop_generation_});
+    if (op_.kind != Operation::Kind::none) end_operation(2, "the supervisor is stopping");
+    for (auto& in : instances_) change(*in, [](InstanceState& life) { life.stop(); });
+    each_process([&](Instance& in) {
+        in.stopping = true;
+        signal(in, sig);
+    });
+    timers_.push(Timer{now_ms() + plan_.opts.stop_timeout.count(), TimerKind::stop_deadline, ++stop_generation_});
+}
+
+Instance* Supervisor::live_run(std::uint64_t run) const {
+    auto it = runs_.find(run);
+    return it == runs_.end() ? nullptr : it->second;
 }
 
 void Supervisor::fire_timers() {
@@ -331,54 +513,76 @@ void Supervisor::fire_timers() {
     while (!timers_.empty() && timers_.top().at_ms <= now) {
         Timer t = timers_.top();
         timers_.pop();
-        if (!timer_live(t)) continue;
-        if (t.kind == TimerKind::uptime) {
-            count_up(instances_[static_cast<size_t>(t.instance)]);
-            continue;
+        if (timer_live(t)) fire(t);
+    }
+}
+
+void Supervisor::fire(const Timer& t) {
+    Instance* run = live_run(t.id);  // for the per-run kinds
+    switch (t.kind) {
+    case TimerKind::uptime: count_up(*run); return;
+    case TimerKind::ready_deadline:
+        if (std::all_of(instances_.begin(), instances_.end(), [](const Owned& in) { return in->ready; }))
+            return;  // all ready, only --min-uptime left to wait for
+        event("not every instance was ready after %.3f s: stopping", static_cast<double>(plan_.ready.timeout.count()) / 1000);
+        startup_failed(Report{Stage::not_ready, static_cast<std::int32_t>(plan_.ready.timeout.count())});
+        return;
+    case TimerKind::fd_grace: startup_failed(Report{Stage::ready_fd_closed, plan_.ready.fd}); return;
+    case TimerKind::stop_deadline:
+        each_process([&](Instance& in) {
+            if (!in.life.running()) return;
+            event("%s (pid %d) still running after %.3f s: SIGKILL", label(in).c_str(), in.pid,
+                  static_cast<double>(plan_.opts.stop_timeout.count()) / 1000);
+            signal(in, SIGKILL);
+        });
+        return;
+    case TimerKind::kill:
+        event("%s (pid %d) still running %.3f s after it was asked to stop: SIGKILL", label(*run).c_str(), run->pid,
+              static_cast<double>(plan_.opts.stop_timeout.count()) / 1000);
+        signal(*run, SIGKILL);
+        return;
+    case TimerKind::settle: check_candidate(); return;
+    case TimerKind::reload_deadline:
+        stop_run(*run, SIGTERM);
+        drop_candidate("the new run (pid " + std::to_string(run->pid) + ") was not ready after " +
+                       status::duration(plan_.ready.timeout.count()));
+        return;
+    case TimerKind::watchdog:
+        if (run->watchdog_due > now_ms()) {  // pinged since: look again then
+            timers_.push(Timer{run->watchdog_due, TimerKind::watchdog, run->run});
+            return;
         }
-        if (t.kind == TimerKind::ready_deadline) {
-            if (std::all_of(instances_.begin(), instances_.end(), [](const Instance& in) { return in.ready; }))
-                continue;  // all ready, only --min-uptime left to wait for
-            event("not every instance was ready after %.3f s: stopping", static_cast<double>(plan_.ready.timeout.count()) / 1000);
-            startup_failed(Report{Stage::not_ready, static_cast<std::int32_t>(plan_.ready.timeout.count())});
-            continue;
-        }
-        if (t.kind == TimerKind::fd_grace) {
-            startup_failed(Report{Stage::ready_fd_closed, plan_.ready.fd});
-            continue;
-        }
-        if (t.kind == TimerKind::stop_deadline) {
-            for (auto& in : instances_) {
-                if (!in.life.running()) continue;
-                event("instance %d (pid %d) still running after %.3f s: SIGKILL", in.index, in.pid,
-                      static_cast<double>(plan_.opts.stop_timeout.count()) / 1000);
-                signal(in, SIGKILL);
-            }
-            continue;
-        }
-        Instance& in = instances_[static_cast<size_t>(t.instance)];
-        if (in.life.phase() != Phase::backoff || stopping_) continue;
-        if (auto pid = spawn(in); !pid) {
-            event("instance %d: %s", in.index, format_error(pid.error()).c_str());
-            // No process at all (fork, pipe or fd limits): a failed run like
-            // any other, retried with the backoff. (A failed exec exits 126/127.)
-            if (in.pid < 0) end_run(in, std::nullopt);
-        }
+        watchdog_kill(*run, "sent no WATCHDOG=1 for " + status::duration(plan_.opts.watchdog.count()));
+        return;
+    case TimerKind::restart: break;
+    }
+    Instance& in = *instances_[static_cast<size_t>(t.index)];
+    if (in.life.phase() != Phase::backoff || stopping_) return;
+    if (auto pid = spawn(in); !pid) {
+        event("instance %d: %s", in.index, format_error(pid.error()).c_str());
+        // No process at all (fork, pipe or fd limits): a failed run like
+        // any other, retried with the backoff. (A failed exec exits 126/127.)
+        if (in.pid < 0) end_run(in, std::nullopt);
     }
 }
 
 bool Supervisor::timer_live(const Timer& t) const {
     switch (t.kind) {
-    case TimerKind::restart: return t.generation == instances_[static_cast<size_t>(t.instance)].timer;
-    case TimerKind::stop_deadline: return t.generation == stop_generation_;
+    case TimerKind::restart:
+        return static_cast<size_t>(t.index) < instances_.size() && instances_[static_cast<size_t>(t.index)]->timer == t.id;
+    case TimerKind::stop_deadline: return t.id == stop_generation_;
     case TimerKind::ready_deadline: return startup_;
-    case TimerKind::uptime: {
-        const Instance& in = instances_[static_cast<size_t>(t.instance)];
-        return startup_ && in.life.running() && in.runs == t.generation;
-    }
+    case TimerKind::uptime: return startup_ && live_run(t.id) != nullptr;
     case TimerKind::fd_grace: {
-        const Instance& in = instances_[static_cast<size_t>(t.instance)];
-        return startup_ && in.life.running() && in.runs == t.generation && !in.ready;
+        const Instance* in = live_run(t.id);
+        return startup_ && in != nullptr && !in->ready;
+    }
+    case TimerKind::kill: return live_run(t.id) != nullptr;
+    case TimerKind::settle:
+    case TimerKind::reload_deadline: return candidate_ && candidate_->run == t.id && candidate_->life.running();
+    case TimerKind::watchdog: {
+        const Instance* in = live_run(t.id);
+        return in != nullptr && !in->stopping;
     }
     }
     return false;
@@ -392,6 +596,13 @@ int Supervisor::poll_timeout_ms() {
     if (timers_.empty()) return -1;
     std::int64_t left = timers_.top().at_ms - now_ms();
     return left < 0 ? 0 : static_cast<int>(std::min<std::int64_t>(left, 1 << 30));
+}
+
+// Runs on while a process of ours lives; with none left, until told to stop
+// if it was scaled to 0 (it waits for --scale), else the work has ended.
+bool Supervisor::keep_running() const {
+    if (active_ > 0 || candidate_ || !retiring_.empty()) return true;
+    return !stopping_ && instances_.empty();
 }
 
 // At exit, whatever still lives below the supervisor, but for the children
@@ -418,6 +629,9 @@ void Supervisor::kill_leftovers() {
 // instance that is not restarted passes its status through (tini); else 0
 // after a stop request, or when the work ended: 0 if all succeeded, else 1.
 int Supervisor::finish() {
+    // The socket goes before the pidfile: whoever finds no pidfile finds
+    // no supervisor to ask either.
+    control_.reset();
     kill_leftovers();
     // Everything the instances wrote before they exited reaches the logs.
     if (capture_) capture_->drain();
@@ -425,24 +639,13 @@ int Supervisor::finish() {
     if (plan_.launch.pidfile_fd >= 0) sys::fs::unlink_if(plan_.launch.pidfile_path, plan_.launch.pidfile_id, plan_.files);
     if (startup_code_) return *startup_code_;
     if (gave_up_) return 1;
-    if (plan_.instances == 1 && plan_.opts.restart == RestartPolicy::no)
-        return exit_code_of(instances_.front().life.last_exit());
+    if (plan_.instances == 1 && !scaled_ && plan_.opts.restart == RestartPolicy::no && !instances_.empty())
+        return exit_code_of(instances_.front()->life.last_exit());
     if (stopping_) return 0;
     for (const auto& in : instances_) {
-        if (in.life.failed()) return 1;
+        if (in->life.failed()) return 1;
     }
     return 0;
-}
-
-Status Supervisor::setup_readiness() {
-    if (!plan_.ready.wait) return Ok{};
-    for (auto& in : instances_) {
-        auto socket = notify::Socket::open();
-        if (!socket) return std::move(socket).error();
-        in.notify_var = "NOTIFY_SOCKET=" + socket->address();
-        in.socket = std::move(*socket);
-    }
-    return Ok{};
 }
 
 std::vector<pollfd>& Supervisor::poll_set() {
@@ -451,19 +654,21 @@ std::vector<pollfd>& Supervisor::poll_set() {
     pollfds_.push_back(pollfd{sigfd_.get(), POLLIN, 0});
     for (size_t stream = 0; stream < log_fds_.size(); ++stream) {
         pollfds_.push_back(pollfd{log_fds_[stream], POLLIN, 0});
-        poll_owner_.emplace_back(static_cast<int>(stream), Source::log);
+        poll_owner_.push_back(Owner{Source::log, nullptr, stream});
     }
-    if (!plan_.ready.wait) return pollfds_;
-    for (const auto& in : instances_) {
+    each_process([&](Instance& in) {
+        if (in.role == Role::retiring) return;  // replaced: what it says no longer matters
         if (in.socket) {
             pollfds_.push_back(pollfd{in.socket->fd(), POLLIN, 0});
-            poll_owner_.emplace_back(in.index, Source::notify);
+            poll_owner_.push_back(Owner{Source::notify, &in, 0});
         }
         if (in.ready_fd.valid()) {
             pollfds_.push_back(pollfd{in.ready_fd.get(), POLLIN, 0});
-            poll_owner_.emplace_back(in.index, Source::ready_fd);
+            poll_owner_.push_back(Owner{Source::ready_fd, &in, 0});
         }
-    }
+    });
+    control_at_ = pollfds_.size();
+    if (control_) control_->poll_fds(pollfds_);
     return pollfds_;
 }
 
@@ -473,11 +678,16 @@ void Supervisor::read_notifications(Instance& in) {
         if (log::verbose_enabled()) event("instance %d: %s", in.index, status.c_str());
         if (!plan_.upstream_notify.empty() && plan_.instances == 1) relay_upstream("STATUS=" + status);
     }
-    if (said.mainpid && in.life.running()) {
+    if (!in.life.running()) return;
+    if (said.mainpid && in.role == Role::current) {
         event("instance %d reports main PID %d", in.index, static_cast<int>(*said.mainpid));
         if (!plan_.child_pidfile.empty()) write_child_pidfile(*said.mainpid);
     }
-    if (said.ready && in.life.running()) mark_ready(in);
+    if (said.watchdog && plan_.opts.watchdog.count() > 0 && in.watchdog_due > 0)
+        in.watchdog_due = now_ms() + plan_.opts.watchdog.count();
+    if (said.ready && plan_.ready.wait) mark_ready(in);
+    if (said.watchdog_trigger && plan_.opts.watchdog.count() > 0 && !in.stopping)
+        watchdog_kill(in, "sent WATCHDOG=trigger");
 }
 
 void Supervisor::read_ready_fd(Instance& in) {
@@ -486,10 +696,10 @@ void Supervisor::read_ready_fd(Instance& in) {
     case notify::FdState::closed:
         in.ready_fd.reset();
         if (in.ready) break;
-        if (startup_) {
-            timers_.push(Timer{now_ms() + closed_fd_grace_ms, TimerKind::fd_grace, in.index, in.runs});
+        if (startup_ && in.role == Role::current) {
+            timers_.push(Timer{now_ms() + closed_fd_grace_ms, TimerKind::fd_grace, in.run});
         } else {
-            event("instance %d (pid %d) closed fd %d without reporting ready", in.index, static_cast<int>(in.pid),
+            event("%s (pid %d) closed fd %d without reporting ready", label(in).c_str(), static_cast<int>(in.pid),
                   plan_.ready.fd);
         }
         break;
@@ -501,12 +711,33 @@ void Supervisor::mark_ready(Instance& in) {
     if (in.ready) return;
     in.ready = true;
     in.ready_fd.reset();  // one newline is the whole protocol (as with s6)
+    arm_watchdog(in);     // with readiness, the watchdog runs from READY=1 (as systemd's)
+    if (in.role == Role::candidate) {
+        event("instance %d: new run (pid %d) ready", in.index, static_cast<int>(in.pid));
+        check_candidate();
+        return;
+    }
     if (!startup_) {
         event("instance %d (pid %d) ready again", in.index, static_cast<int>(in.pid));
         return;
     }
     event("instance %d (pid %d) ready", in.index, static_cast<int>(in.pid));
     count_up(in);
+}
+
+void Supervisor::arm_watchdog(Instance& in) {
+    if (plan_.opts.watchdog.count() == 0 || !in.life.running()) return;
+    in.watchdog_due = now_ms() + plan_.opts.watchdog.count();
+    timers_.push(Timer{in.watchdog_due, TimerKind::watchdog, in.run});
+}
+
+// A hung run: SIGABRT (a core dump shows where it hangs), SIGKILL after
+// --stop-timeout; it then counts as failed, and the policy decides.
+void Supervisor::watchdog_kill(Instance& in, const std::string& why) {
+    event("%s (pid %d) %s: SIGABRT (watchdog)", label(in).c_str(), static_cast<int>(in.pid), why.c_str());
+    in.life.watchdog_expired();
+    ++in.watchdog_kills;
+    stop_run(in, SIGABRT);
 }
 
 // During the start, an instance counts once it is ready (with -w) and has
@@ -557,14 +788,298 @@ void Supervisor::relay_upstream(const std::string& message) {
     }
 }
 
+// ---- Live control (SPEC.md 10) ----
+
+// The control socket next to the pidfile. Without it the service runs as
+// before; only the live verbs are missing, so a failure is a warning.
+void Supervisor::open_control() {
+    if (plan_.launch.pidfile_fd < 0 || plan_.launch.pidfile_path.empty()) return;
+    auto server = channel::Server::open(channel::socket_path(plan_.launch.pidfile_path), plan_.files, ::geteuid());
+    if (!server) {
+        log::warn("no live control (--status per instance, --scale, --reload): %s",
+                  format_error(server.error()).c_str());
+        return;
+    }
+    control_ = std::move(*server);
+}
+
+std::string Supervisor::state_of(const Instance& in) const {
+    switch (in.life.phase()) {
+    case Phase::backoff: return "backoff";
+    case Phase::stopped: return "stopped";
+    case Phase::running: break;
+    }
+    if (in.stopping) return "stopping";
+    if (plan_.ready.wait) return in.ready ? "ready" : "starting";
+    if (now_ms() - in.life.started_ms() < plan_.launch.min_uptime.count()) return "starting";
+    return "running";
+}
+
+status::Supervisor Supervisor::snapshot() const {
+    const std::int64_t now = now_ms();
+    status::Supervisor s;
+    s.pid = ::getpid();
+    s.target = op_.kind == Operation::Kind::scale ? op_.target
+                                                   : static_cast<int>(std::count_if(instances_.begin(), instances_.end(),
+                                                                                    [](const Owned& in) { return !in->retired; }));
+    s.uptime_ms = now - started_ms_;
+    s.operation = op_.kind == Operation::Kind::reload ? "reload" : op_.kind == Operation::Kind::scale ? "scale" : "";
+    s.watchdog_ms = plan_.opts.watchdog.count();
+    for (const auto& owned : instances_) {
+        const Instance& in = *owned;
+        status::Instance st;
+        st.index = in.index;
+        st.state = state_of(in);
+        if (in.life.running()) {
+            st.pid = in.pid;
+            st.uptime_ms = now - in.life.started_ms();
+        }
+        if (in.life.phase() == Phase::backoff) st.backoff_ms = std::max<std::int64_t>(in.restart_at - now, 0);
+        st.restarts = in.life.restarts();
+        st.watchdog_kills = in.watchdog_kills;
+        if (in.life.ever_ended()) {
+            const ExitInfo& e = in.life.last_exit();
+            st.last_exit = status::LastExit{e.signaled, e.value, now - in.life.ended_ms(), in.life.ended_by_watchdog(),
+                                            in.life.ended_too_short()};
+        }
+        if (candidate_ && candidate_->index == in.index && candidate_->life.running()) st.new_pid = candidate_->pid;
+        for (const auto& old : retiring_) {
+            if (old->index == in.index && old->life.running()) st.old_pid = old->pid;
+        }
+        s.instances.push_back(std::move(st));
+    }
+    return s;
+}
+
+void Supervisor::on_request(const channel::Request& r) {
+    if (!r.refused.empty()) {
+        event("control: refused a request from uid %u (pid %d): %s", static_cast<unsigned>(r.uid),
+              static_cast<int>(r.pid), r.refused.c_str());
+        return;
+    }
+    if (r.verb == "status") {
+        control_->answer(r.client, status::encode(snapshot()), 0, "");
+        return;
+    }
+    const bool scale = r.verb == "scale", reload = r.verb == "reload", restart = r.verb == "restart";
+    if (!scale && !reload && !restart) {
+        control_->answer(r.client, {}, 125, "unknown request '" + r.verb.substr(0, 40) + "'");
+        return;
+    }
+    std::optional<int> n;
+    if (scale || restart) {
+        auto v = parse_unsigned<unsigned>(r.arg, 10000);
+        if (!v) {
+            control_->answer(r.client, {}, 125, "'" + r.arg.substr(0, 40) + "' is not a number from 0 to 10000");
+            return;
+        }
+        n = static_cast<int>(*v);
+    }
+    const char* refusal = stopping_                               ? "the supervisor is stopping"
+                          : startup_                              ? "the supervisor is still starting its instances"
+                          : op_.kind == Operation::Kind::reload  ? "busy: a reload is under way"
+                          : op_.kind == Operation::Kind::scale   ? "busy: instances are being stopped for --scale"
+                                                                  : nullptr;
+    if (refusal != nullptr) {
+        control_->answer(r.client, {}, 2, refusal);
+        return;
+    }
+    if (restart && static_cast<size_t>(*n) >= instances_.size()) {
+        control_->answer(r.client, {}, 125,
+                         "there is no instance " + std::to_string(*n) + " (instances are 0 to " +
+                             std::to_string(static_cast<int>(instances_.size()) - 1) + ")");
+        return;
+    }
+    event("control: %s%s from uid %u (pid %d)", r.verb.c_str(), r.arg.empty() ? "" : (" " + r.arg).c_str(),
+          static_cast<unsigned>(r.uid), static_cast<int>(r.pid));
+    if (scale) {
+        scale_to(*n, r.client);
+        return;
+    }
+    op_ = Operation{Operation::Kind::reload, r.client, {}, 0, 0};
+    if (restart) {
+        op_.todo.push_back(*n);
+    } else {
+        for (const auto& in : instances_) op_.todo.push_back(in->index);
+    }
+    reload_next();
+}
+
+// New instances take the next numbers; extra ones are stopped highest
+// first. Answered once started, or once the extra ones have exited.
+void Supervisor::scale_to(int n, std::uint64_t client) {
+    const int before = static_cast<int>(instances_.size());
+    scaled_ = true;
+    if (n == before) {
+        control_->answer(client, {}, 0, "already " + std::to_string(n) + " instance" + (n == 1 ? "" : "s"));
+        return;
+    }
+    if (n < before) {
+        event("scaling from %d to %d instances", before, n);
+        op_ = Operation{Operation::Kind::scale, client, {}, 0, n};
+        for (int i = before - 1; i >= n; --i) retire(*instances_[static_cast<size_t>(i)]);
+        trim();
+        return;
+    }
+    event("scaling from %d to %d instances", before, n);
+    std::string failed;
+    for (int i = before; i < n; ++i) {
+        if (capture_) {
+            if (auto ok = capture_->ensure_instance(i); !ok) {
+                failed = format_error(ok.error());
+                break;
+            }
+        }
+        auto in = make_instance(i, Role::current);
+        if (!in) {
+            failed = format_error(in.error());
+            break;
+        }
+        instances_.push_back(std::move(*in));
+        Instance& added = *instances_.back();
+        if (auto pid = spawn(added); !pid) {
+            event("instance %d: %s", added.index, format_error(pid.error()).c_str());
+            if (added.pid < 0) end_run(added, std::nullopt);
+        }
+    }
+    if (capture_) {
+        log_fds_.clear();
+        capture_->poll_fds(log_fds_);
+    }
+    const int now = static_cast<int>(instances_.size());
+    if (!failed.empty()) {
+        event("scaling stopped at %d instances: %s", now, failed.c_str());
+        control_->answer(client, {}, 2, "scaled to " + std::to_string(now) + " instances only: " + failed);
+        return;
+    }
+    control_->answer(client, {}, 0, "scaled from " + std::to_string(before) + " to " + std::to_string(n) + " instances");
+}
+
+void Supervisor::retire(Instance& in) {
+    in.retired = true;
+    change(in, [](InstanceState& life) { life.stop(); });  // a pending restart is off
+    stop_run(in, SIGTERM);
+}
+
+// Removes retired instances from the end once they have stopped; a scale
+// down is done when all have.
+void Supervisor::trim() {
+    while (!instances_.empty() && instances_.back()->retired && !instances_.back()->life.running()) {
+        event("instance %d stopped for --scale", instances_.back()->index);
+        instances_.pop_back();
+    }
+    if (op_.kind == Operation::Kind::scale && static_cast<int>(instances_.size()) <= op_.target)
+        end_operation(0, "scaled to " + std::to_string(op_.target) + " instance" + (op_.target == 1 ? "" : "s"));
+}
+
+// How long a reload's new run must have run to count as up (besides being
+// ready, with readiness).
+std::int64_t Supervisor::settle_ms() const {
+    if (plan_.launch.min_uptime.count() > 0) return plan_.launch.min_uptime.count();
+    return plan_.ready.wait ? 0 : default_settle_ms;
+}
+
+// The next instance of a reload: start its new run beside the old one.
+void Supervisor::reload_next() {
+    while (!op_.todo.empty()) {
+        const int i = op_.todo.front();
+        if (static_cast<size_t>(i) >= instances_.size() || instances_[static_cast<size_t>(i)]->retired) {
+            op_.todo.erase(op_.todo.begin());
+            continue;
+        }
+        auto in = make_instance(i, Role::candidate);
+        if (!in) {
+            end_operation(2, "instance " + std::to_string(i) + ": " + format_error(in.error()));
+            return;
+        }
+        candidate_ = std::move(*in);
+        if (auto pid = spawn(*candidate_); !pid) {
+            // Its process, if any, exits 126/127 by itself.
+            drop_candidate(format_error(pid.error()));
+            return;
+        }
+        check_candidate();  // with neither readiness nor a settle time
+        return;
+    }
+    const int n = op_.done;
+    end_operation(0, "replaced " + std::to_string(n) + " instance" + (n == 1 ? "" : "s"));
+}
+
+void Supervisor::check_candidate() {
+    if (!candidate_ || !candidate_->life.running()) return;
+    const Instance& c = *candidate_;
+    if (plan_.ready.wait && !c.ready) return;
+    if (now_ms() - c.life.started_ms() < settle_ms()) return;
+    promote();
+}
+
+// The new run is up: it becomes the instance, with the instance's history;
+// the old run is stopped gracefully, and the next instance waits for that.
+void Supervisor::promote() {
+    Owned fresh = std::move(candidate_);
+    const int i = fresh->index;
+    Owned old = std::move(instances_[static_cast<size_t>(i)]);
+    const std::int64_t started = fresh->life.started_ms();
+    fresh->life = old->life;
+    fresh->life.started(started);
+    fresh->role = Role::current;
+    fresh->up = true;
+    fresh->watchdog_kills = old->watchdog_kills;
+    active_ += 1 - (old->life.phase() != Phase::stopped);
+    // The old run's pending restart (if it had died meanwhile) is off: its
+    // timer id is not the new run's.
+    fresh->timer = 0;
+    instances_[static_cast<size_t>(i)] = std::move(fresh);
+    Instance& now = *instances_[static_cast<size_t>(i)];
+    if (capture_) capture_->set_pid(i, now.pid);
+    if (!plan_.child_pidfile.empty()) write_child_pidfile(now.pid);
+    op_.todo.erase(op_.todo.begin());
+    ++op_.done;
+    if (old->life.running()) {
+        event("instance %d: new run (pid %d) is up; stopping the old run (pid %d)", i, static_cast<int>(now.pid),
+              static_cast<int>(old->pid));
+        old->role = Role::retiring;
+        stop_run(*old, SIGTERM);
+        retiring_.push_back(std::move(old));
+        return;  // on_exit of the old run goes on
+    }
+    event("instance %d: new run (pid %d) is up", i, static_cast<int>(now.pid));
+    reload_next();
+}
+
+// The new run failed: the old one stays, the reload ends here.
+void Supervisor::drop_candidate(const std::string& why) {
+    if (candidate_) {
+        const int i = candidate_->index;
+        if (candidate_->life.running()) {
+            candidate_->role = Role::retiring;
+            retiring_.push_back(std::move(candidate_));
+        }
+        candidate_.reset();
+        const Instance& in = *instances_[static_cast<size_t>(i)];
+        std::string kept = in.life.running() ? "; the old run (pid " + std::to_string(in.pid) + ") keeps running" : "";
+        event("instance %d: %s%s: reload aborted", i, why.c_str(), kept.c_str());
+        end_operation(2, "instance " + std::to_string(i) + ": " + why + kept + " (" + std::to_string(op_.done) +
+                             " of the instances were replaced before)");
+        return;
+    }
+    end_operation(2, why);
+}
+
+void Supervisor::end_operation(int code, const std::string& text) {
+    if (op_.kind == Operation::Kind::none) return;
+    const std::uint64_t client = op_.client;
+    op_ = Operation{};
+    if (control_) control_->answer(client, {}, code, text);
+}
+
 Result<int> Supervisor::run(int report_fd) {
     if (::prctl(PR_SET_CHILD_SUBREAPER, 1) == -1) log::warn("cannot become a subreaper: %s", std::strerror(errno));
     for (pid_t pid : sys::children_of(::getpid())) inherited_.insert(pid);
     if (auto ok = setup_signals(); !ok) return std::move(ok).error();
     report_fd_ = report_fd;
+    started_ms_ = now_ms();
 
-    instances_.resize(static_cast<size_t>(plan_.instances));
-    if (auto ok = setup_readiness(); !ok) return std::move(ok).error();
     // Whatever happens below, fd 2 and the event writer are as they were
     // when run() returns (before capture_, which they point into, goes).
     log::SinkGuard sink_guard;
@@ -577,35 +1092,29 @@ Result<int> Supervisor::run(int report_fd) {
                                sink);
     }
     for (int i = 0; i < plan_.instances; ++i) {
-        Instance& in = instances_[static_cast<size_t>(i)];
-        in.index = i;
-        in.env_var = "DAEMONIZE_INSTANCE=" + std::to_string(i);
-        for (char* e : plan_.launch.envp) {
-            if (e == nullptr || std::strncmp(e, "DAEMONIZE_INSTANCE=", 19) == 0) continue;
-            if (plan_.ready.wait && std::strncmp(e, "NOTIFY_SOCKET=", 14) == 0) continue;
-            in.envp.push_back(e);
-        }
-        in.envp.push_back(in.env_var.data());
-        if (!in.notify_var.empty()) in.envp.push_back(in.notify_var.data());
-        in.envp.push_back(nullptr);
+        auto in = make_instance(i, Role::current);
+        if (!in) return std::move(in).error();
+        instances_.push_back(std::move(*in));
     }
+    open_control();
     // Someone waits for the start: the caller (report_fd), or systemd.
     startup_ = plan_.ready.wait || (plan_.launch.min_uptime.count() > 0 && report_fd >= 0);
     if (startup_ && plan_.ready.wait && plan_.ready.timeout.count() > 0)
-        timers_.push(Timer{now_ms() + plan_.ready.timeout.count(), TimerKind::ready_deadline, -1, 0});
-    for (auto& in : instances_) {
-        auto pid = spawn(in);
+        timers_.push(Timer{now_ms() + plan_.ready.timeout.count(), TimerKind::ready_deadline, 0});
+    for (auto& owned : instances_) {
+        auto pid = spawn(*owned);
         if (!pid) {
             // The first start failed: undo the others and tell the caller.
+            control_.reset();
             if (report_fd >= 0) send_report(report_fd, spawn_failure_);
             startup_ = false;
             begin_stop(SIGKILL);
-            while (anything_left()) {
+            while (active_ > 0) {
                 int status = 0;
                 pid_t p = ::waitpid(-1, &status, 0);
                 if (p == -1) break;
                 if (auto it = by_pid_.find(p); it != by_pid_.end()) {
-                    change(instances_[static_cast<size_t>(it->second)], [&](InstanceState& life) {
+                    change(*it->second, [&](InstanceState& life) {
                         (void)life.ended(ExitInfo{}, now_ms(), rules_, budget_, true, 0);
                     });
                     by_pid_.erase(it);
@@ -619,27 +1128,26 @@ Result<int> Supervisor::run(int report_fd) {
     }
     if (!startup_) release_caller();
 
-    while (anything_left()) {
+    while (keep_running()) {
         auto& fds = poll_set();
         int timeout = poll_timeout_ms();
         int n = ::poll(fds.data(), fds.size(), timeout);
         if (n == -1 && errno != EINTR) return sys_error("poll");
         // Notifications before exits: a READY=1 sent just before an exit counts.
-        for (size_t i = 1; n > 0 && i < fds.size(); ++i) {
+        for (size_t i = 1; n > 0 && i < control_at_; ++i) {
             if (fds[i].revents == 0) continue;
-            auto [index, source] = poll_owner_[i - 1];
-            if (source == Source::log) {
-                capture_->on_readable(static_cast<size_t>(index), now_ms());
-                continue;
-            }
-            Instance& in = instances_[static_cast<size_t>(index)];
-            if (source == Source::ready_fd) {
-                read_ready_fd(in);
-            } else {
-                read_notifications(in);
+            const Owner& owner = poll_owner_[i - 1];
+            switch (owner.source) {
+            case Source::log: capture_->on_readable(owner.stream, now_ms()); break;
+            case Source::ready_fd: read_ready_fd(*owner.in); break;
+            case Source::notify: read_notifications(*owner.in); break;
             }
         }
         if (capture_) capture_->flush_due(now_ms());
+        if (n > 0 && control_ && control_at_ < fds.size()) {
+            for (const auto& request : control_->on_events(fds.data() + control_at_, fds.size() - control_at_))
+                on_request(request);
+        }
         signalfd_siginfo si{};
         while (::read(sigfd_.get(), &si, sizeof si) == static_cast<ssize_t>(sizeof si)) {
             int sig = static_cast<int>(si.ssi_signo);

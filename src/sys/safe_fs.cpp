@@ -41,6 +41,8 @@
 #include <grp.h>
 #include <sys/fsuid.h>
 #include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
@@ -570,6 +572,76 @@ Status rotate(const std::string& path, int keep, const FileId& current, const Ac
         }
         return result;
     });
+}
+
+namespace {
+
+// A unix socket address for `leaf` in the directory `dir` as the kernel
+// reaches it through /proc: the walk that resolved `dir` stays the only
+// one, and long paths fit in sun_path.
+Result<sockaddr_un> socket_address(const Resolved& r, const std::string& path) {
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::string name = "/proc/self/fd/" + std::to_string(r.dir.get()) + "/" + r.leaf;
+    if (name.size() >= sizeof addr.sun_path)
+        return refusal("socket name '" + r.leaf + "' in " + path + " is too long for a unix socket");
+    name.copy(addr.sun_path, name.size());
+    return addr;
+}
+
+}  // namespace
+
+Result<Opened> listen_socket(const std::string& path, const Actor& actor) {
+    for (int attempt = 0; attempt < max_attempts; ++attempt) {
+        auto r = resolve(path, false, actor, true);
+        if (!r) return std::move(r).error();
+        if (auto ok = check_place(*r, "control socket " + path, actor); !ok) return ok.error();
+        if (r->exists) {
+            // Ours from a supervisor that died (its pidfile lock is ours now).
+            if (!S_ISSOCK(r->st.st_mode) || !actor.trusts(r->st.st_uid))
+                return refusal("control socket " + path + " exists and is " +
+                               (S_ISREG(r->st.st_mode) ? "a regular file" : kind_of(r->st.st_mode)) + " of uid " +
+                               std::to_string(r->st.st_uid) + ", not a socket of ours");
+            if (::unlinkat(r->dir.get(), r->leaf.c_str(), 0) == -1 && errno != ENOENT)
+                return sys_error("remove the old control socket " + path);
+            continue;
+        }
+        auto addr = socket_address(*r, path);
+        if (!addr) return std::move(addr).error();
+        int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        if (fd == -1) return sys_error("create the control socket");
+        UniqueFd sock{fd};
+        // bind() creates the file with the umask applied: 0600 from the start.
+        const mode_t old = ::umask(0177);
+        int rc = ::bind(fd, reinterpret_cast<const sockaddr*>(&*addr), sizeof *addr);
+        const int err = errno;
+        ::umask(old);
+        if (rc == -1) {
+            if (err == EADDRINUSE) continue;  // someone was quicker: look again
+            return sys_error("bind the control socket " + path, err);
+        }
+        struct stat st {};
+        if (::fstatat(r->dir.get(), r->leaf.c_str(), &st, AT_SYMLINK_NOFOLLOW) == -1)
+            return sys_error("control socket " + path);
+        if (::listen(fd, 16) == -1) return sys_error("listen on the control socket " + path);
+        return Opened{std::move(sock), true, id_of(st)};
+    }
+    return refusal("control socket " + path + " keeps changing");
+}
+
+Result<UniqueFd> connect_socket(const std::string& path, const Actor& actor) {
+    auto r = resolve(path, false, actor, false);
+    if (!r) return std::move(r).error();
+    if (!r->exists) return sys_error("connect to " + path, ENOENT);
+    if (!S_ISSOCK(r->st.st_mode)) return refusal(path + " is not a socket");
+    auto addr = socket_address(*r, path);
+    if (!addr) return std::move(addr).error();
+    int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd == -1) return sys_error("create a socket");
+    UniqueFd sock{fd};
+    if (retry_eintr([&] { return ::connect(fd, reinterpret_cast<const sockaddr*>(&*addr), sizeof *addr); }) == -1)
+        return sys_error("connect to " + path);
+    return sock;
 }
 
 bool names(const std::string& path, const FileId& id, const Actor& actor) {

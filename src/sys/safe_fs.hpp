@@ -89,6 +89,17 @@ struct Opened {
 /// controls the directory (then as the service).
 [[nodiscard]] Status rotate(const std::string& path, int keep, const FileId& current, const Actor& actor);
 
+/// A listening unix stream socket bound at `path` (a supervisor's control
+/// socket, next to its pidfile): the pidfile's rules for the place, mode
+/// 0600, never through a link; a socket left at `path` by a trusted user
+/// (a supervisor that died) is replaced, anything else refused. The socket
+/// is non-blocking and close-on-exec.
+[[nodiscard]] Result<Opened> listen_socket(const std::string& path, const Actor& actor);
+/// Connects to the unix stream socket at `path`: only a socket, never
+/// through a link at the last component (the caller still checks who
+/// answers, with SO_PEERCRED). Errors keep errno (ENOENT: no socket).
+[[nodiscard]] Result<UniqueFd> connect_socket(const std::string& path, const Actor& actor);
+
 /// Whether `path` still names the file `id` (nothing is followed).
 [[nodiscard]] bool names(const std::string& path, const FileId& id, const Actor& actor);
 /// Unlinks `path` only if it still names `id`. Best effort.

@@ -556,3 +556,66 @@ TEST_CASE("cli: bad values of the new options") {
     REQUIRE_FALSE(caps);
     CHECK(caps.error().what.find("cap_nosuch") != std::string::npos);
 }
+
+TEST_CASE("cli: live control verbs") {
+    auto scale = parse({"--scale", "5", "-p", "F"});
+    REQUIRE(scale);
+    CHECK(scale->options.verb == Verb::scale);
+    CHECK(scale->options.scale == 5);
+    auto zero = parse({"--scale", "0", "-p", "F"});
+    REQUIRE(zero);
+    CHECK(zero->options.scale == 0);
+    auto reload = parse({"--reload", "-p", "F"});
+    REQUIRE(reload);
+    CHECK(reload->options.verb == Verb::reload);
+    auto one = parse({"--restart-instance", "3", "-p", "F"});
+    REQUIRE(one);
+    CHECK(one->options.verb == Verb::restart_instance);
+    CHECK(one->options.restart_instance == 3);
+    auto json = parse({"--status", "--json", "-p", "F"});
+    REQUIRE(json);
+    CHECK(json->options.verb == Verb::status);
+    CHECK(json->options.json);
+}
+
+TEST_CASE("cli: live control verbs refused") {
+    for (auto words : std::vector<std::vector<std::string>>{
+             {"--scale", "5"},                                   // no pidfile
+             {"--scale", "-1", "-p", "F"},                       // not a number
+             {"--scale", "10001", "-p", "F"},                    // too many
+             {"--scale", "x", "-p", "F"},
+             {"--restart-instance", "a", "-p", "F"},
+             {"--scale", "2", "--reload", "-p", "F"},            // two verbs
+             {"--reload", "--restart-instance", "1", "-p", "F"},
+             {"--reload", "--status", "-p", "F"},
+             {"--reload", "--stop", "-p", "F"},
+             {"--scale", "2", "--signal", "HUP", "-p", "F"},
+             {"--reload", "-p", "F", "app"},                     // a command
+             {"--reload", "-p", "F", "-r"},                      // start options
+             {"--json", "-p", "F", "app"},                       // --json without --status
+             {"--stop", "--json", "-p", "F"},
+             {"--scale", "", "-p", "F"}}) {
+        std::string shown;
+        for (const auto& w : words) shown += w + " ";
+        CAPTURE(shown);
+        auto r = parse(words);
+        REQUIRE_FALSE(r);
+        CHECK(static_cast<int>(r.error().code) == 125);
+    }
+}
+
+TEST_CASE("cli: --watchdog") {
+    auto r = parse({"-r", "--watchdog", "2.5", "app"});
+    REQUIRE(r);
+    CHECK(r->options.supervise.watchdog == Millis{2500});
+    for (auto words : std::vector<std::vector<std::string>>{
+             {"--watchdog", "5", "app"},          // not supervising
+             {"-r", "--watchdog", "0", "app"},    // no watchdog
+             {"-r", "--watchdog", "x", "app"},
+             {"-r", "--watchdog", "", "app"}}) {
+        CAPTURE(words[words.size() - 2]);
+        auto bad = parse(words);
+        REQUIRE_FALSE(bad);
+        CHECK(static_cast<int>(bad.error().code) == 125);
+    }
+}

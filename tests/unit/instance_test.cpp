@@ -249,3 +249,34 @@ TEST_CASE("instance: too-short runs count against the restart limit") {
     CHECK(d.action == Action::give_up);
     CHECK(in.phase() == Phase::stopped);
 }
+
+TEST_CASE("instance: a watchdog kill is a failure although daemonize sent the signal") {
+    InstanceState in;
+    RestartBudget budget;
+    in.started(0);
+    in.watchdog_expired();
+    in.signalled(SIGABRT);
+    auto d = in.ended(ExitInfo{true, SIGABRT}, 5000, on_failure(), budget, false, 0);
+    CHECK(in.failed());
+    CHECK(in.ended_by_watchdog());
+    CHECK(in.ended_ms() == 5000);
+    CHECK(d.action == Action::restart);
+    // The next run starts clean: a plain stop by daemonize is no failure.
+    in.started(6000);
+    in.signalled(SIGTERM);
+    d = in.ended(term, 7000, on_failure(), budget, false, 0);
+    CHECK_FALSE(in.failed());
+    CHECK_FALSE(in.ended_by_watchdog());
+    CHECK(d.action == Action::none);
+}
+
+TEST_CASE("instance: the last exit is remembered for --status") {
+    InstanceState in;
+    RestartBudget budget;
+    CHECK_FALSE(in.ever_ended());
+    in.started(0);
+    (void)in.ended(exit1, 250, Rules{RestartPolicy::on_failure, Backoff{}, {0}, Millis{1000}}, budget, false, 0);
+    CHECK(in.ever_ended());
+    CHECK(in.ended_too_short());
+    CHECK(in.last_exit().value == 1);
+}
