@@ -92,7 +92,7 @@ std::optional<pid_t> parse_pid(std::string_view content) {
     if (!content.empty() && content.back() == '\n') content.remove_suffix(1);
     if (!content.empty() && content.front() == '0') return std::nullopt;
     auto value = parse_unsigned<unsigned long>(content, static_cast<unsigned long>(sys::max_pid));
-    if (!value || *value < 2) return std::nullopt;
+    if (!value || *value < 1) return std::nullopt;
     return static_cast<pid_t>(*value);
 }
 
@@ -119,7 +119,7 @@ std::optional<Stamp> parse_stamp(std::string_view text) {
     auto pid = parse_unsigned<unsigned long>(text.substr(first + 1, second - first - 1),
                                              static_cast<unsigned long>(sys::max_pid));
     auto ticks = parse_unsigned<unsigned long long>(text.substr(second + 1));
-    if (!pid || *pid < 2 || !ticks) return std::nullopt;
+    if (!pid || *pid < 1 || !ticks) return std::nullopt;
     return Stamp{std::string(boot), static_cast<pid_t>(*pid), *ticks};
 }
 
@@ -215,6 +215,9 @@ bool is_alive(pid_t pid, const Written& w) {
         // Another boot: whatever runs with this PID now is not it.
         return w.stamp->boot_id == boot_id() && w.stamp->start_ticks == st->start_ticks;
     }
+    // PID 1 is a daemonize that is a container's init (-f), and then its
+    // pidfile is stamped; unstamped, "1" is init itself, never ours.
+    if (pid == 1) return false;
     auto boot = boot_time();
     // Without a boot time we cannot tell reuse apart; err on "alive".
     if (!boot) return true;

@@ -15,8 +15,10 @@
 
 namespace daemonize::pidfile {
 
-/// Decimal PID in 2..max_pid with an optional trailing newline; nothing else
+/// Decimal PID in 1..max_pid with an optional trailing newline; nothing else
 /// (no sign, blanks, leading zeros or junk): garbage is never signalled.
+/// (1: daemonize as a container's PID 1; is_alive() accepts it only with a
+/// matching stamp.)
 [[nodiscard]] std::optional<pid_t> parse_pid(std::string_view content);
 
 /// Whether a process that started `start_ticks` after boot (`boot_time`

@@ -20,10 +20,16 @@ expect_status 0 "running (pid $pid)" "running daemon"
 kill_pid "$pid"
 expect_status 1 "not running (stale pidfile, pid $pid)" "killed daemon (a zombie or gone)"
 
-for garbage in '' 'abc' '0' '1' '-1' '99999999999999999999' '12junk'; do
+for garbage in '' 'abc' '0' '-1' '99999999999999999999' '12junk'; do
     printf '%s\n' "$garbage" > app.pid
     expect_status 1 "not running (stale pidfile with no valid PID)" "content '$garbage'"
 done
+# "1" is a daemonize that was a container's init; unstamped, it is this
+# machine's init, never ours: stale (and --stop must not signal it).
+printf '1\n' > app.pid
+expect_status 1 "not running (stale pidfile, pid 1)" "content '1'"
+run_daemonize --stop -p app.pid
+assert_eq 1 "$rc" "--stop of a pidfile naming PID 1"
 
 # A live process that started after the pidfile was written is not ours.
 sleep 300 &

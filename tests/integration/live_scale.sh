@@ -68,6 +68,11 @@ wait_for 10 set_is "$sup" "0 1"
 track $(children_of "$sup")
 assert_contains sup.log "instance $number restarting in" "restart after the scale"
 
+# The control socket costs nothing while idle: no wakeups over 2 s.
+before=$(status_field "$sup" voluntary_ctxt_switches)
+sleep 2
+assert_eq "$before" "$(status_field "$sup" voluntary_ctxt_switches)" "wakeups of the idle supervisor with its socket"
+
 # Not a supervisor, not running: clear answers.
 run_daemonize -p plain.pid -- sleep 300
 plain=$(daemon_pid plain.pid)

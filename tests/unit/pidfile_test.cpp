@@ -12,11 +12,12 @@ TEST_CASE("parse_pid: clean integers") {
     CHECK(*pidfile::parse_pid("1234\n") == 1234);
     CHECK(*pidfile::parse_pid("1234") == 1234);
     CHECK(*pidfile::parse_pid("2\n") == 2);
+    CHECK(*pidfile::parse_pid("1\n") == 1);  // a container's init
     CHECK(*pidfile::parse_pid("4194304\n") == 4194304);
 }
 
 TEST_CASE("parse_pid: garbage is never a PID") {
-    for (const char* bad : {"", "\n", "0", "0\n", "1", "1\n", "-1", "-1234\n", "+12", " 12", "12 ", "12\n\n",
+    for (const char* bad : {"", "\n", "0", "0\n", "-1", "-1234\n", "+12", " 12", "12 ", "12\n\n",
                             "12x", "x12", "012", "4194305", "99999999999999999999", "12\r\n", "1e3", "0x10",
                             "12\n13\n", "abc"}) {
         CAPTURE(bad);
@@ -97,4 +98,13 @@ TEST_CASE("is_alive: a stamp decides, whatever the mtime says") {
     // A stamp for another PID (the daemon rewrote the file): the mtime rule.
     pidfile::Stamp for_other{boot, ::getpid() + 1, 1};
     CHECK(pidfile::is_alive(::getpid(), pidfile::Written{far_ahead, for_other}));
+}
+
+TEST_CASE("is_alive: PID 1 counts only with a stamp that names it") {
+    // Unstamped (or stamped for another process), "1" is this machine's
+    // init, which no pidfile of ours can name: --stop must never signal it.
+    CHECK_FALSE(pidfile::is_alive(1, pidfile::Written{}));
+    pidfile::Written other;
+    other.stamp = pidfile::Stamp{pidfile::boot_id(), 1, 12345678};
+    CHECK_FALSE(pidfile::is_alive(1, other));
 }
