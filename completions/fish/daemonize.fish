@@ -9,7 +9,7 @@ function __daemonize_command_index
     set -l takes_value -c --chdir -m --umask -E --env -i --stdin -o --stdout -e --stderr -p --pidfile -u --user -g --group \
         --restart -n --instances --max-restarts --restart-delay --success-exit --stop-timeout --child-pidfile --signal \
         --ready-timeout --ready-fd --log-max-size --log-keep --env-file --unset --chroot --nice --ionice --sched --cpus \
-        --oom-score-adj --limit --keep-caps --min-uptime --retry
+        --oom-score-adj --limit --keep-caps --min-uptime --retry --scale --restart-instance --watchdog
     set -l skip 0
     set -l i 0
     for t in $tokens
@@ -87,6 +87,7 @@ complete -c daemonize -n $n -l restart-delay -x -d 'Backoff MIN[:MAX] seconds (d
 complete -c daemonize -n $n -l success-exit -x -d 'Exit codes that count as success'
 complete -c daemonize -n $n -l stop-timeout -x -d 'Seconds between SIGTERM and SIGKILL'
 complete -c daemonize -n $n -l child-pidfile -r -F -d 'Write the instance PID to FILE'
+complete -c daemonize -n $n -l watchdog -x -d 'Kill and restart an instance silent for SECS'
 complete -c daemonize -n $n -l timestamps -f -a 'iso unix' -d 'Prefix lines with the time (=iso or =unix)'
 complete -c daemonize -n $n -l log-prefix -d 'Prefix lines with the instance number'
 complete -c daemonize -n $n -l log-max-size -x -d 'Rotate log files before they exceed SIZE (10M)'
@@ -101,6 +102,10 @@ complete -c daemonize -n $n -l status -d 'Is it running? (LSB exit codes)'
 complete -c daemonize -n $n -l stop -d 'Stop the daemon named by the pidfile'
 complete -c daemonize -n $n -l signal -x -a 'HUP INT QUIT KILL USR1 USR2 TERM CONT STOP WINCH' -d 'Send a signal'
 complete -c daemonize -n $n -l retry -x -d 'Stop schedule: SECS, or like TERM/30/KILL/5'
+complete -c daemonize -n $n -l json -d 'With --status: one JSON document'
+complete -c daemonize -n $n -l scale -x -d 'Supervisor: run N instances from now on'
+complete -c daemonize -n $n -l reload -d 'Supervisor: replace every instance, no downtime'
+complete -c daemonize -n $n -l restart-instance -x -d 'Supervisor: replace instance I the same way'
 complete -c daemonize -n $n -s v -l verbose -d 'Report each step on stderr'
 complete -c daemonize -n $n -s q -l quiet -d 'Print errors only'
 complete -c daemonize -n $n -s h -l help -d 'Show help and exit'
