@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 """A stand-in worker for the container example: serves its instance number.
 
 Instance i listens on 127.0.0.1:(PORT_BASE + i), PORT_BASE defaults to 8000.
