@@ -274,17 +274,36 @@ Result<int> status(const Options& opts) {
     return lsb_code(l.state);
 }
 
-Result<int> live(const Options& opts) {
+namespace {
+
+// The process a pidfile names, pinned by a pidfd for as long as we act on
+// it; "not running" (1) when there is none.
+struct Running {
+    std::string path;
+    Lookup lookup;
+    sys::UniqueFd pidfd;
+};
+
+Result<Running> running(const Options& opts) {
     auto path = pidfile_path(opts);
     if (!path) return std::move(path).error();
     Lookup l = look_up(*path);
     if (l.state == PidState::unreadable) return l.why;
     auto pidfd = l.state == PidState::running ? pin(l) : std::nullopt;
     if (!pidfd) return not_running_error();
+    return Running{std::move(*path), std::move(l), std::move(*pidfd)};
+}
+
+}  // namespace
+
+Result<int> live(const Options& opts) {
+    auto target = running(opts);
+    if (!target) return std::move(target).error();
+    const Lookup& l = target->lookup;
     std::string request = opts.verb == Verb::scale     ? "scale " + std::to_string(opts.scale)
                           : opts.verb == Verb::reload ? "reload"
                                                       : "restart " + std::to_string(opts.restart_instance);
-    const std::string socket = channel::socket_path(*path);
+    const std::string socket = channel::socket_path(target->path);
     log::verbose("asking the supervisor (PID %d) on %s: %s", l.pid, socket.c_str(), request.c_str());
     auto answer = channel::ask(socket, l.pid, request);
     if (!answer) {
@@ -302,13 +321,10 @@ Result<int> live(const Options& opts) {
 }
 
 Result<int> send_signal(const Options& opts) {
-    auto path = pidfile_path(opts);
-    if (!path) return std::move(path).error();
-    Lookup l = look_up(*path);
-    if (l.state == PidState::unreadable) return l.why;
-    auto pidfd = l.state == PidState::running ? pin(l) : std::nullopt;
-    if (!pidfd) return not_running_error();
-    if (sys::pidfd_send_signal(pidfd->get(), opts.signal) == -1) {
+    auto target = running(opts);
+    if (!target) return std::move(target).error();
+    const Lookup& l = target->lookup;
+    if (sys::pidfd_send_signal(target->pidfd.get(), opts.signal) == -1) {
         if (errno == ESRCH) return not_running_error();
         return sys_error("send " + describe(opts.signal) + " to PID " + std::to_string(l.pid));
     }
