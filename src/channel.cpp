@@ -15,7 +15,7 @@ namespace {
 
 // A request is one short line; anything longer is not one of ours.
 constexpr size_t max_request = 256;
-// Connections served at once; more are closed at once (clients retry).
+// Connections held at once (each waiting for its request or its answer).
 constexpr size_t max_clients = 32;
 
 ucred peer_of(int fd) {
@@ -81,7 +81,13 @@ void Server::accept_all() {
         const ucred cred = peer_of(fd);
         c.uid = cred.uid;
         c.pid = cred.pid;
-        if (clients_.size() >= max_clients) continue;  // closed: it may retry
+        if (clients_.size() >= max_clients) {
+            // Full of connections that never asked anything: the oldest
+            // makes room, so that idle ones cannot lock everyone out.
+            auto idle = std::find_if(clients_.begin(), clients_.end(), [](const Client& o) { return !o.asked; });
+            if (idle == clients_.end()) continue;  // closed: it may retry
+            clients_.erase(idle);
+        }
         // Refused once its request is read: closing a socket with unread
         // data would reset the connection before the client reads why.
         if (c.uid != 0 && c.uid != uid_) c.refused = "only root and uid " + std::to_string(uid_) + " may control this supervisor";

@@ -36,7 +36,8 @@ std::optional<Message> parse(std::string_view datagram) {
         } else if (name == "BARRIER") {
             if (value == "1") m.barrier = true;
         } else if (name == "MAINPID") {
-            if (auto pid = pidfile::parse_pid(value)) m.mainpid = *pid;
+            // Never init: whatever PID namespace the sender is in.
+            if (auto pid = pidfile::parse_pid(value); pid && *pid > 1) m.mainpid = *pid;
         } else if (name == "STATUS") {
             m.status = std::string(value);
         }

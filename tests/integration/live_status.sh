@@ -67,6 +67,26 @@ if crash["state"] == "backoff":
     assert crash["pid"] is None and crash["backoff_left"] >= 0, crash
 PY
 
+# Idle connections cannot lock the channel: 40 that never ask anything,
+# held open, and --status still gets its table.
+python3 -c '
+import os, socket, sys, time
+held = []
+for _ in range(40):
+    c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    c.connect("sup.pid.ctl")
+    held.append(c)
+open("held", "w").close()
+time.sleep(300)
+' &
+holder=$!
+track "$holder"
+wait_for 10 test -e held
+run_daemonize --status -p sup.pid
+assert_eq 0 "$rc" "--status with 40 idle connections held ($(cat err))"
+assert_eq 6 "$(wc -l < out)" "the table with 40 idle connections held ($(cat out))"
+kill "$holder"
+
 # A plain daemon: one line as before; JSON without a supervisor.
 run_daemonize -p plain.pid -- sleep 300
 assert_eq 0 "$rc" "plain start"
