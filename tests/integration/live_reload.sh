@@ -41,6 +41,7 @@ reload_all() {
     lowest=$(sed -n 's/^min //p' "$name.watch")
     [ "$samples" -ge 20 ] || fail "$name: only $samples samples of the instance count"
     [ "$lowest" -ge 3 ] || fail "$name: only $lowest instances ran at one moment of the reload"
+    echo "$name: at least $lowest instances ran at every one of $samples samples during the reload"
     # One at a time: each new run was up before its old run was stopped.
     for i in 0 1 2 3; do
         up=$(grep -n "instance $i: new run (pid [0-9]*) is up; stopping the old run" "$name.log" | cut -d: -f1)
