@@ -46,7 +46,7 @@ Server::~Server() {
 }
 
 void Server::poll_fds(std::vector<pollfd>& fds) const {
-    fds.push_back(pollfd{listen_.get(), POLLIN, 0});
+    fds.push_back(pollfd{listen_.get(), static_cast<short>(paused_ ? 0 : POLLIN), 0});
     for (const auto& c : clients_) {
         // Waiting for its answer, only a hangup (always reported) matters.
         const short events = c.answered ? POLLOUT : c.asked ? 0 : POLLIN;
@@ -67,14 +67,19 @@ std::vector<Request> Server::on_events(const pollfd* fds, size_t n) {
         if (c.answered && (ev & (POLLOUT | POLLHUP | POLLERR))) write_to(c);
     }
     if (fds[0].revents & POLLIN) accept_all();
-    std::erase_if(clients_, [](const Client& c) { return !c.fd.valid(); });
+    if (std::erase_if(clients_, [](const Client& c) { return !c.fd.valid(); }) > 0) paused_ = false;
     return out;
 }
 
 void Server::accept_all() {
     for (;;) {
         int fd = ::accept4(listen_.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-        if (fd == -1) return;  // EAGAIN: all taken; anything else: the client's problem
+        if (fd == -1) {
+            // Out of fds: the listener stays readable, and polling it would
+            // spin; it rests until some fd is freed (resume()).
+            if (errno == EMFILE || errno == ENFILE) paused_ = true;
+            return;  // EAGAIN: all taken; anything else: the client's problem
+        }
         Client c;
         c.fd.reset(fd);
         c.id = ++next_id_;

@@ -51,6 +51,9 @@ public:
     void answer(std::uint64_t client, std::string body, int code, std::string_view text);
     /// Whether that client is still waiting for its answer.
     [[nodiscard]] bool waiting(std::uint64_t client) const;
+    /// Some fd was freed (a child was reaped): accept again after running
+    /// out of fds.
+    void resume() noexcept { paused_ = false; }
 
 private:
     Server() = default;
@@ -74,6 +77,7 @@ private:
     sys::fs::Actor actor_;
     uid_t uid_ = 0;
     std::uint64_t next_id_ = 0;
+    bool paused_ = false;  // out of fds: not accepting until resume()
     std::vector<Client> clients_;
 };
 

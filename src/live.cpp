@@ -108,6 +108,11 @@ void Supervisor::on_request(const channel::Request& r) {
         control_->answer(r.client, {}, 2, refusal);
         return;
     }
+    if (scale && *n > 1 && !plan_.child_pidfile.empty()) {
+        control_->answer(r.client, {}, 125, "--child-pidfile names a single instance's PID: cannot scale to " +
+                                                std::to_string(*n) + " instances");
+        return;
+    }
     if (restart && static_cast<size_t>(*n) >= instances_.size()) {
         control_->answer(r.client, {}, 125,
                          "there is no instance " + std::to_string(*n) + " (instances are 0 to " +
@@ -232,6 +237,8 @@ void Supervisor::reload_next() {
 void Supervisor::check_candidate() {
     if (!candidate_ || !candidate_->life.running()) return;
     const Instance& c = *candidate_;
+    // Being stopped (the supervisor stops, the watchdog fired): never up.
+    if (stopping_ || op_.kind != Operation::Kind::reload || c.stopping) return;
     if (plan_.ready.wait && !c.ready) return;
     if (now_ms() - c.life.started_ms() < settle_ms()) return;
     promote();
@@ -240,6 +247,7 @@ void Supervisor::check_candidate() {
 // The new run is up: it becomes the instance, with the instance's history;
 // the old run is stopped gracefully, and the next instance waits for that.
 void Supervisor::promote() {
+    if (op_.todo.empty() || op_.todo.front() != candidate_->index) return;  // not this reload's: never
     Owned fresh = std::move(candidate_);
     const int i = fresh->index;
     Owned old = std::move(instances_[static_cast<size_t>(i)]);
@@ -263,6 +271,10 @@ void Supervisor::promote() {
         event("instance %d: new run (pid %d) is up; stopping the old run (pid %d)", i, static_cast<int>(now.pid),
               static_cast<int>(old->pid));
         old->role = Role::retiring;
+        // Its notifications are no longer read: closed, a sender gets an
+        // error at once instead of blocking on a full queue while it drains.
+        old->socket.reset();
+        old->ready_fd.reset();
         stop_run(*old, SIGTERM);
         retiring_.push_back(std::move(old));
         return;  // on_exit of the old run goes on
@@ -272,14 +284,23 @@ void Supervisor::promote() {
 }
 
 // The new run failed: the old one stays, the reload ends here.
+// A reload's new run that will not be promoted: if it still runs, it is
+// an old run now (stopped by whoever dropped it, reaped like the others).
+void Supervisor::retire_candidate() {
+    if (!candidate_) return;
+    if (candidate_->life.running()) {
+        candidate_->role = Role::retiring;
+        candidate_->socket.reset();
+        candidate_->ready_fd.reset();
+        retiring_.push_back(std::move(candidate_));
+    }
+    candidate_.reset();
+}
+
 void Supervisor::drop_candidate(const std::string& why) {
     if (candidate_) {
         const int i = candidate_->index;
-        if (candidate_->life.running()) {
-            candidate_->role = Role::retiring;
-            retiring_.push_back(std::move(candidate_));
-        }
-        candidate_.reset();
+        retire_candidate();
         const Instance& in = *instances_[static_cast<size_t>(i)];
         std::string kept = in.life.running() ? "; the old run (pid " + std::to_string(in.pid) + ") keeps running" : "";
         event("instance %d: %s%s: reload aborted", i, why.c_str(), kept.c_str());

@@ -57,10 +57,17 @@ bool sender_allowed(const Datagram& d, pid_t self, uid_t uid) {
 
 Drained drain(const Socket& socket, pid_t self, uid_t uid) {
     Drained out;
-    while (auto d = socket.receive()) {
+    // A bounded batch: the socket is reachable by any local user (abstract
+    // names have no permissions), and a flood must not keep the caller from
+    // its signals and timers; what is left is read on the next wakeup.
+    constexpr int batch = 64;
+    int strangers = 0;
+    Datagram first_stranger;
+    for (int n = 0; n < batch; ++n) {
+        auto d = socket.receive();
+        if (!d) break;
         if (!sender_allowed(*d, self, uid)) {
-            log::warn("ignored a notification from PID %d (uid %u): not part of the command's process tree",
-                      static_cast<int>(d->pid), static_cast<unsigned>(d->uid));
+            if (strangers++ == 0) first_stranger = *d;
             continue;
         }
         auto m = d->truncated ? std::nullopt : parse(d->text);
@@ -82,6 +89,13 @@ Drained drain(const Socket& socket, pid_t self, uid_t uid) {
         out.watchdog = out.watchdog || m->watchdog;
         out.watchdog_trigger = out.watchdog_trigger || m->watchdog_trigger;
     }
+    const int pid = static_cast<int>(first_stranger.pid);
+    const auto from = static_cast<unsigned>(first_stranger.uid);
+    if (strangers == 1)
+        log::warn("ignored a notification from PID %d (uid %u): not part of the command's process tree", pid, from);
+    if (strangers > 1)
+        log::warn("ignored %d notifications, the first from PID %d (uid %u): not part of the command's process tree",
+                  strangers, pid, from);
     return out;
 }
 

@@ -295,6 +295,7 @@ void Supervisor::forward(int sig) {
 void Supervisor::begin_stop(int sig) {
     if (stopping_) return;
     stopping_ = true;
+    retire_candidate();  // a reload's new run is never promoted now; signalled below
     if (op_.kind != Operation::Kind::none) end_operation(2, "the supervisor is stopping");
     for (auto& in : instances_) change(*in, [](InstanceState& life) { life.stop(); });
     each_process([&](Instance& in) {
@@ -380,7 +381,9 @@ bool Supervisor::timer_live(const Timer& t) const {
     }
     case TimerKind::kill: return live_run(t.id) != nullptr;
     case TimerKind::settle:
-    case TimerKind::reload_deadline: return candidate_ && candidate_->run == t.id && candidate_->life.running();
+        return candidate_ && candidate_->run == t.id && candidate_->life.running();
+    case TimerKind::reload_deadline:  // about readiness: moot once ready
+        return candidate_ && candidate_->run == t.id && candidate_->life.running() && !candidate_->ready;
     case TimerKind::watchdog: {
         const Instance* in = live_run(t.id);
         return in != nullptr && !in->stopping;
@@ -499,6 +502,10 @@ void Supervisor::read_ready_fd(Instance& in) {
         if (in.ready) break;
         if (startup_ && in.role == Role::current) {
             timers_.push(Timer{now_ms() + closed_fd_grace_ms, TimerKind::fd_grace, in.run});
+        } else if (in.role == Role::candidate) {
+            stop_run(in, SIGTERM);
+            drop_candidate("the new run (pid " + std::to_string(in.pid) + ") closed fd " + std::to_string(plan_.ready.fd) +
+                           " without reporting ready");
         } else {
             event("%s (pid %d) closed fd %d without reporting ready", label(in).c_str(), static_cast<int>(in.pid),
                   plan_.ready.fd);
@@ -539,6 +546,7 @@ void Supervisor::watchdog_kill(Instance& in, const std::string& why) {
     in.life.watchdog_expired();
     ++in.watchdog_kills;
     stop_run(in, SIGABRT);
+    if (in.role == Role::candidate) drop_candidate("the new run (pid " + std::to_string(in.pid) + ") hung (watchdog)");
 }
 
 // During the start, an instance counts once it is ready (with -w) and has
@@ -669,6 +677,7 @@ Result<int> Supervisor::run(int report_fd) {
             int sig = static_cast<int>(si.ssi_signo);
             if (sig == SIGCHLD) {
                 reap();
+                if (control_) control_->resume();
             } else if (sig == SIGTERM || sig == SIGINT) {
                 event("received SIG%s: stopping", sys::signal_name(sig).c_str());
                 begin_stop(sig);

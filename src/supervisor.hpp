@@ -160,6 +160,7 @@ private:
     void check_candidate();
     void promote();
     void drop_candidate(const std::string& why);
+    void retire_candidate();
     void end_operation(int code, const std::string& text);
     [[nodiscard]] std::string label(const Instance& in) const;
 

@@ -621,9 +621,11 @@ Result<Opened> listen_socket(const std::string& path, const Actor& actor) {
             return sys_error("bind the control socket " + path, err);
         }
         struct stat st {};
-        if (::fstatat(r->dir.get(), r->leaf.c_str(), &st, AT_SYMLINK_NOFOLLOW) == -1)
-            return sys_error("control socket " + path);
-        if (::listen(fd, 16) == -1) return sys_error("listen on the control socket " + path);
+        if (::fstatat(r->dir.get(), r->leaf.c_str(), &st, AT_SYMLINK_NOFOLLOW) == -1 || ::listen(fd, 16) == -1) {
+            Error e = sys_error("listen on the control socket " + path);
+            ::unlinkat(r->dir.get(), r->leaf.c_str(), 0);  // just created by us, in a trusted place
+            return e;
+        }
         return Opened{std::move(sock), true, id_of(st)};
     }
     return refusal("control socket " + path + " keeps changing");

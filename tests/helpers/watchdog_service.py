@@ -5,7 +5,8 @@ usage: watchdog_service.py DIR
 Writes DIR/run.<instance>.<pid> with its WATCHDOG_* variables, sends READY=1,
 then WATCHDOG=1 three times per WATCHDOG_USEC while DIR/hang.<instance> does
 not exist. With DIR/hang.<instance> present it stops pinging (a hang); with
-DIR/trigger.<instance> it sends WATCHDOG=trigger once.
+DIR/trigger.<instance> it sends WATCHDOG=trigger once. A run that starts
+while DIR/hang-new.<instance> exists never pings (a new version that hangs).
 """
 import os
 import socket
@@ -32,6 +33,9 @@ def notify(msg):
 
 notify("READY=1")
 period = usec / 3e6 if usec else 1.0
+if os.path.exists(os.path.join(d, "hang-new." + instance)):
+    while True:
+        time.sleep(period)
 while True:
     if os.path.exists(os.path.join(d, "trigger." + instance)):
         os.unlink(os.path.join(d, "trigger." + instance))

@@ -75,4 +75,76 @@ set -e
 assert_eq 2 "$cut_rc" "the reload cut short by --stop ($(cat cut.out))"
 assert_contains cut.out "the supervisor is stopping" "the cut reload says why"
 for p in $kids $(children_of "$sup"); do is_alive "$p" && fail "PID $p left after --stop"; done
+
+# A stop while a reload's new run is settling, with runs that outlive
+# SIGTERM: the new run is never promoted, the supervisor stops cleanly.
+run_daemonize -r --stop-timeout 3 -p deaf.pid -o deaf.log -- sh -c 'trap "" TERM; exec sleep 300'
+assert_eq 0 "$rc" "start of a TERM-deaf service"
+deaf=$(daemon_pid deaf.pid)
+wait_for 10 children_count_is "$deaf" 1
+track $(children_of "$deaf")
+"$DAEMONIZE" --reload -p deaf.pid > deaf.out 2>&1 &
+deafreload=$!
+track "$deafreload"
+wait_for 10 lines_at_least deaf.log 'new run started' 1
+track $(children_of "$deaf")
+run_daemonize --stop -p deaf.pid
+assert_eq 0 "$rc" "stop during the reload of a TERM-deaf service ($(cat err))"
+set +e
+wait "$deafreload"
+set -e
+grep -q "is up" deaf.log && fail "a new run was promoted while stopping: $(cat deaf.log)"
+assert_contains deaf.log "still running after 3.000 s: SIGKILL" "the stop escalated"
+[ ! -e deaf.pid ] && [ ! -e deaf.pid.ctl ] || fail "the supervisor did not clean up (crashed?): $(ls)"
+
+# A new run that closes its --ready-fd unready, or hangs (watchdog): the
+# reload is aborted at once, the old run stays (--min-uptime: the new run
+# must live 2 s to count as up, the watchdog fires first).
+run_daemonize -r --ready-fd 3 --watchdog 0.5 --min-uptime 2 -c "$dir" -p fd.pid -o fd.log -- \
+    sh -c 'if [ -e closefd ]; then exec 3>&-; exec sleep 300; fi; echo >&3; exec python3 '"$SOURCE_ROOT"'/tests/helpers/watchdog_service.py '"$dir"
+assert_eq 0 "$rc" "start with --ready-fd ($(cat err))"
+fdsup=$(daemon_pid fd.pid)
+wait_for 10 children_count_is "$fdsup" 1
+old=$(children_of "$fdsup")
+track "$old"
+touch closefd
+run_daemonize --reload -p fd.pid
+assert_eq 2 "$rc" "--reload with a new run that closes its ready fd"
+assert_contains err "closed fd 3 without reporting ready" "the reason"
+assert_eq "$old" "$(children_of "$fdsup")" "the old run after the aborted reload"
+rm closefd
+touch hang-new.0
+run_daemonize --reload -p fd.pid
+assert_eq 2 "$rc" "--reload with a new run that hangs"
+assert_contains err "hung (watchdog)" "the reason"
+assert_contains fd.log "sent no WATCHDOG=1 for 0.5 s: SIGABRT (watchdog)" "the watchdog fired on the new run"
+wait_for 10 children_count_is "$fdsup" 1
+assert_eq "$old" "$(children_of "$fdsup")" "the old run after the hung new run"
+rm hang-new.0
+run_daemonize --stop -p fd.pid
+assert_eq 0 "$rc" "stop"
+
+# -w with --min-uptime longer than --ready-timeout: a new run ready at once
+# is not cut off by the readiness deadline while it settles.
+run_daemonize -r -w --ready-timeout 1 --min-uptime 2 -p slow.pid -o slow.log -- \
+    python3 "$SOURCE_ROOT/tests/helpers/watchdog_service.py" "$dir"
+assert_eq 0 "$rc" "start with -w and --min-uptime 2 ($(cat err))"
+slowsup=$(daemon_pid slow.pid)
+track $(children_of "$slowsup")
+run_daemonize --reload -p slow.pid
+assert_eq 0 "$rc" "--reload that settles longer than --ready-timeout ($(cat err))"
+track $(children_of "$slowsup")
+run_daemonize --stop -p slow.pid
+assert_eq 0 "$rc" "stop"
+
+# --child-pidfile names one PID: no scaling past one instance.
+run_daemonize -r --child-pidfile child.pid -p one.pid -- sleep 300
+assert_eq 0 "$rc" "start with --child-pidfile"
+onesup=$(daemon_pid one.pid)
+track $(children_of "$onesup")
+run_daemonize --scale 2 -p one.pid
+assert_eq 125 "$rc" "--scale 2 with --child-pidfile"
+assert_contains err "cannot scale to 2" "the reason"
+run_daemonize --stop -p one.pid
+assert_eq 0 "$rc" "stop"
 echo ok
