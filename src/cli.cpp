@@ -70,6 +70,8 @@ struct RawOptions {
     bool syslog = false;
     std::string nice, ionice, sched, cpus, oom_score_adj, keep_caps, min_uptime, retry;
     std::vector<std::string> limits;
+    std::vector<std::string> listen;
+    std::string listen_mode;
 };
 
 void add_options(CLI::App& app, Options& o, RawOptions& raw) {
@@ -126,6 +128,12 @@ void add_options(CLI::App& app, Options& o, RawOptions& raw) {
         ->type_name("CAP[,CAP...]")->group(harden);
     app.add_flag("--cap-bound", o.harden.cap_bound, "Also drop every other capability from the bounding set")
         ->group(harden);
+
+    const char* sockets = "Sockets (bound before -u, passed as fds 3... with LISTEN_FDS)";
+    app.add_option("--listen", raw.listen, "Bind tcp:[HOST:]PORT, udp:[HOST:]PORT or unix:PATH (repeatable)")
+        ->type_name("[NAME=]SPEC")->allow_extra_args(false)->group(sockets);
+    app.add_option("--listen-mode", raw.listen_mode, "Mode of unix: sockets (default 0666)")
+        ->type_name("OCTAL")->group(sockets);
 
     const char* supervision = "Supervision (daemonize stays resident)";
     SuperviseOptions& sv = o.supervise;
@@ -263,8 +271,9 @@ Status finish_verb(Options& o, const RawOptions& raw) {
     if (o.json && o.verb != Verb::status) return usage_error("--json only applies with --status");
     if (o.verb == Verb::start) return Ok{};
     const char* name = verb_name(o.verb);
-    if (o.harden.any() || !o.env_files.empty() || o.clear_env || !o.unset_env.empty() || o.min_uptime.count() > 0)
-        return usage_error(std::string(name) + " takes no environment, limit or --min-uptime options (they are for starting)");
+    if (o.harden.any() || !o.env_files.empty() || o.clear_env || !o.unset_env.empty() || o.min_uptime.count() > 0 ||
+        !o.listen.empty())
+        return usage_error(std::string(name) + " takes no environment, limit, --listen or --min-uptime options (they are for starting)");
     if (!raw.retry.empty()) {
         if (!raw.stop_timeout.empty()) return usage_error("--retry and --stop-timeout: give one of them");
         auto steps = parse_stop_schedule(raw.retry, o.signal, &sys::parse_signal);
@@ -428,6 +437,31 @@ Status finish_supervise(SuperviseOptions& sv, const RawOptions& raw, bool stop_t
     return Ok{};
 }
 
+// The most --listen sockets: fds 3 to 66.
+constexpr size_t max_listen = 64;
+
+Status finish_listen(Options& o, const RawOptions& raw) {
+    for (const auto& text : raw.listen) {
+        auto spec = parse_listen(text);
+        if (!spec) return spec.error();
+        o.listen.push_back(std::move(*spec));
+    }
+    if (o.listen.size() > max_listen) return usage_error("--listen: at most 64 sockets");
+    if (!raw.listen_mode.empty()) {
+        auto mode = raw.listen_mode.size() <= 4 ? parse_unsigned<unsigned>(raw.listen_mode, 0777, 8) : std::nullopt;
+        if (!mode) return usage_error("--listen-mode: '" + raw.listen_mode + "' is not an octal mode like 0660");
+        if (std::none_of(o.listen.begin(), o.listen.end(),
+                         [](const ListenSpec& s) { return s.kind == ListenSpec::Kind::unix_stream; }))
+            return usage_error("--listen-mode only applies to --listen unix:PATH");
+        o.listen_mode = *mode;
+    }
+    const int last = 2 + static_cast<int>(o.listen.size());
+    if (!o.listen.empty() && o.ready.fd >= 0 && o.ready.fd <= last)
+        return usage_error("--ready-fd " + std::to_string(o.ready.fd) + " is one of the --listen sockets' fds (3 to " +
+                           std::to_string(last) + "); use " + std::to_string(last + 1) + " or more");
+    return Ok{};
+}
+
 Status finish(Options& o, const RawOptions& raw) {
     if (!raw.umask.empty()) {
         auto mask = parse_umask(raw.umask);
@@ -443,6 +477,7 @@ Status finish(Options& o, const RawOptions& raw) {
     if (raw.verbose > 0) o.verbosity = Verbosity::verbose;
     if (raw.quiet > 0) o.verbosity = Verbosity::quiet;
     if (auto ok = finish_ready(o.ready, raw); !ok) return ok;
+    if (auto ok = finish_listen(o, raw); !ok) return ok;
     if (auto ok = finish_log(o.log, raw, o.stdio); !ok) return ok;
     // A log option makes daemonize resident (one instance, no restarts),
     // and a resident daemonize with files takes the output through itself.
@@ -508,7 +543,7 @@ Result<Command> parse_cli(const std::vector<std::string>& args) {
                              "--stop-timeout", "--child-pidfile", "--ready-timeout", "--ready-fd", "--log-max-size",
                              "--log-keep", "--signal", "--chroot", "--nice", "--ionice",
                              "--sched", "--cpus", "--oom-score-adj", "--keep-caps", "--min-uptime",
-                             "--retry", "--scale", "--restart-instance", "--watchdog"}) {
+                             "--retry", "--scale", "--restart-instance", "--watchdog", "--listen-mode"}) {
         if (app.count(name) > 0 && app.get_option(name)->as<std::string>().empty())
             return usage_error(std::string(name) + ": empty value");
     }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "hardening.hpp"
+#include "listen.hpp"
 #include "policy.hpp"
 
 namespace daemonize {
@@ -87,6 +88,8 @@ struct Options {
     std::vector<std::string> unset_env;  // --unset NAME
     HardenOptions harden;
     Millis min_uptime{0};  // --min-uptime; 0: none
+    std::vector<ListenSpec> listen;  // --listen, in order: fds 3, 4, ...
+    unsigned listen_mode = 0666;     // --listen-mode, for unix sockets
     std::vector<StopStep> stop_schedule;  // --stop --retry; empty: the default
     Verbosity verbosity = Verbosity::normal;
     SuperviseOptions supervise;

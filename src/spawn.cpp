@@ -33,6 +33,16 @@ void write_decimal(char* out, pid_t n) noexcept {
     *out = '\0';
 }
 
+// The --listen sockets on 3, 4, ... become the command's (systemd's socket
+// activation protocol); its LISTEN_PID names the process about to exec.
+int pass_sockets(const LaunchPlan& plan, char* listen_pid) noexcept {
+    for (int fd = 3; fd < 3 + plan.listen_count; ++fd) {
+        if (::fcntl(fd, F_SETFD, 0) == -1) return errno;
+    }
+    if (listen_pid != nullptr) write_decimal(listen_pid, ::getpid());
+    return 0;
+}
+
 [[noreturn]] void fail(int report_fd, Stage stage, int err) noexcept {
     send_report(report_fd, stage, err);
     _exit(125);
@@ -52,9 +62,9 @@ int redirect_stdio(const LaunchPlan& plan) noexcept {
 // close_range over the gaps between the fds we still need until exec (all
 // close-on-exec, so the command ends up with exactly 0, 1 and 2, and the
 // --ready-fd if asked for).
-int close_other_fds(std::array<int, 4> keep) noexcept {
+int close_other_fds(std::array<int, 4> keep, int listen_count) noexcept {
     std::sort(keep.begin(), keep.end());
-    unsigned first = 3;
+    unsigned first = 3 + static_cast<unsigned>(listen_count);  // the --listen sockets stay
     for (int k : keep) {
         if (k < static_cast<int>(first)) continue;
         if (static_cast<unsigned>(k) > first && ::close_range(first, static_cast<unsigned>(k) - 1, 0) == -1) return errno;
@@ -158,7 +168,7 @@ std::optional<Report> prepare_process(const LaunchPlan& plan, int keep_fd) noexc
     if (plan.umask >= 0) ::umask(static_cast<mode_t>(plan.umask));
     if (!plan.chdir.empty() && ::chdir(plan.chdir.c_str()) == -1) return Report{Stage::chdir, errno};
     if (int err = redirect_stdio(plan)) return Report{Stage::stdio, err};
-    if (int err = close_other_fds({keep_fd, plan.pidfile_fd, plan.ready_src, plan.process.root_fd}))
+    if (int err = close_other_fds({keep_fd, plan.pidfile_fd, plan.ready_src, plan.process.root_fd}, plan.listen_count))
         return Report{Stage::close_fds, err};
     if (int err = reset_signals()) return Report{Stage::signals, err};
     return std::nullopt;
@@ -199,7 +209,10 @@ void exec_instance(const LaunchPlan& plan, char* const* envp, pid_t supervisor, 
     // did not die before it took effect.
     if (::prctl(PR_SET_PDEATHSIG, SIGKILL) == -1) fail(report_fd, Stage::signals, errno);
     if (::getppid() != supervisor) _exit(125);
-    if (slot.value != nullptr) write_decimal(slot.value, ::getpid());
+    for (char* value : slot.values) {
+        if (value != nullptr) write_decimal(value, ::getpid());
+    }
+    if (int err = pass_sockets(plan, nullptr)) fail(report_fd, Stage::close_fds, err);
     ::execve(plan.path.c_str(), plan.argv.data(), envp);
     int err = errno;
     send_report(report_fd, Stage::exec, err);
@@ -239,6 +252,8 @@ void exec_daemon(const LaunchPlan& plan, int report_fd) noexcept {
         if (int err = pidfile::write_pid(pidfile_fd, ::getpid())) fail(report_fd, Stage::pidfile, err);
     }
     confine(plan, report_fd);
+    // A forked process (not vfork): writing LISTEN_PID into its own copy.
+    if (int err = pass_sockets(plan, plan.listen_pid)) fail(report_fd, Stage::close_fds, err);
     ::execve(plan.path.c_str(), plan.argv.data(), plan.envp.data());
     int err = errno;
     send_report(report_fd, Stage::exec, err);

@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -35,6 +36,11 @@ struct LaunchPlan {
     bool take_terminal = false;  // foreground: the instance gets the tty's foreground
     int ready_fd = -1;   // --ready-fd N: the command gets a pipe's write end as fd N
     int ready_src = -1;  // default mode: that write end, in the caller (fds > 2)
+    // --listen: the sockets sit on fds 3 .. 2+listen_count in daemonize
+    // itself (close-on-exec) from the start, so no other fd can take those
+    // numbers; the command inherits them there.
+    int listen_count = 0;
+    char* listen_pid = nullptr;  // room for LISTEN_PID's value in `env`
 
     /// Points argv/envp at args/env; call after filling them.
     void seal();
@@ -96,7 +102,7 @@ struct InstanceFds {
 /// (WATCHDOG_PID=, LISTEN_PID=): `text` is in envp; the child writes its
 /// PID in decimal at `value` (which has room for 20 digits and a NUL).
 struct PidSlot {
-    char* value = nullptr;  // nullptr: none
+    std::array<char*, 2> values{};  // nullptr: none
 };
 
 /// In a supervised instance: `fds` in place, own process group, clean

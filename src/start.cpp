@@ -1,6 +1,7 @@
 // start: SPEC.md section 3 steps 1-2 in the caller, then detach().
 #include "start.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -20,6 +21,7 @@
 #include "sys/process.hpp"
 #include "stdio.hpp"
 #include "supervise.hpp"
+#include "sys/net.hpp"
 #include "sys/posix.hpp"
 #include "sys/signals.hpp"
 
@@ -139,11 +141,63 @@ Status open_readiness(const Options& opts, bool wait_here, LaunchPlan& plan, Rea
     return Ok{};
 }
 
+// --listen (SPEC.md 11): fds 3 .. 2+n are taken before anything else is
+// opened (by /dev/null, close-on-exec), so that no other fd lands there;
+// bind_listen() puts the sockets on them.
+Status reserve_listen_fds(int n) {
+    if (n == 0) return Ok{};
+    sys::UniqueFd null{::open("/dev/null", O_RDONLY | O_CLOEXEC)};
+    if (!null.valid()) return sys_error("open /dev/null");
+    for (int fd = 3; fd < 3 + n; ++fd) {
+        if (null.get() == fd) continue;  // it is a placeholder itself
+        if (::dup3(null.get(), fd, O_CLOEXEC) == -1) return sys_error("reserve fd " + std::to_string(fd));
+    }
+    if (null.get() < 3 + n) (void)null.release();  // it sits in the range: keep it there
+    return Ok{};
+}
+
+// Binds every --listen socket and moves it onto its fd (3, 4, ...); the
+// environment gets LISTEN_FDS, LISTEN_FDNAMES and room for LISTEN_PID.
+// Unix sockets created here are listed in `created` for a rollback.
+Status bind_listen(const Options& opts, const std::string& cwd, const sys::fs::Actor& actor, LaunchPlan& plan,
+                   std::vector<std::pair<std::string, sys::fs::FileId>>& created) {
+    if (opts.listen.empty()) return Ok{};
+    int fd = 3;
+    for (const ListenSpec& spec : opts.listen) {
+        sys::UniqueFd sock;
+        if (spec.kind == ListenSpec::Kind::unix_stream) {
+            const std::string path = make_absolute(cwd, spec.path);
+            auto opened = sys::fs::listen_socket(path, actor, static_cast<mode_t>(opts.listen_mode), true);
+            if (!opened) {
+                Error e = std::move(opened).error();
+                e.what = "--listen " + spec.text + ": " + e.what;
+                return e;
+            }
+            created.emplace_back(path, opened->id);
+            sock = std::move(opened->fd);
+        } else {
+            auto bound = sys::bind_inet(spec);
+            if (!bound) return std::move(bound).error();
+            sock = std::move(*bound);
+        }
+        if (::dup3(sock.get(), fd, O_CLOEXEC) == -1) return sys_error("move the --listen socket to fd " + std::to_string(fd));
+        log::verbose("listening on %s (fd %d)", spec.text.c_str(), fd);
+        ++fd;
+    }
+    plan.listen_count = static_cast<int>(opts.listen.size());
+    set_env(plan.env, "LISTEN_FDS", std::to_string(plan.listen_count));
+    set_env(plan.env, "LISTEN_FDNAMES", listen_fdnames(opts.listen));
+    // The process that execs writes its PID here (its own, after fork).
+    set_env(plan.env, "LISTEN_PID", std::string(24, '\0'));
+    return Ok{};
+}
+
 }  // namespace
 
 Result<int> run_start(const Options& opts) {
     const bool foreground = opts.supervise.foreground;
     if (auto ok = sys::ensure_stdio_open(); !ok) return std::move(ok).error();
+    if (auto ok = reserve_listen_fds(static_cast<int>(opts.listen.size())); !ok) return std::move(ok).error();
     auto cwd = sys::current_dir();
     if (!cwd) return std::move(cwd).error();
 
@@ -184,9 +238,16 @@ Result<int> run_start(const Options& opts) {
         }
         log::verbose("pidfile %s locked", plan.pidfile_path.c_str());
     }
+    std::vector<std::pair<std::string, sys::fs::FileId>> sockets;  // unix sockets we created
     auto cleanup_pidfile = [&] {
         if (pid_lock) pidfile::remove(*pid_lock, actor);
+        for (const auto& [path, id] : sockets) sys::fs::unlink_if(path, id, actor);
     };
+    if (auto ok = bind_listen(opts, *cwd, actor, plan, sockets); !ok) {
+        if (pid_lock && pid_lock->created) pidfile::remove(*pid_lock, actor);
+        for (const auto& [path, id] : sockets) sys::fs::unlink_if(path, id, actor);
+        return std::move(ok).error();
+    }
 
     // With log capture the supervisor's own stderr is the -e (or -o) file,
     // "%i" read as "supervisor"; each instance's files are opened here once
@@ -226,6 +287,11 @@ Result<int> run_start(const Options& opts) {
     // With -w the socket is ours, whatever -E or the caller said.
     if (watch.socket) set_env(plan.env, "NOTIFY_SOCKET", watch.socket->address());
     plan.seal();
+    if (plan.listen_count > 0) {
+        for (char* e : plan.envp) {
+            if (e != nullptr && std::strncmp(e, "LISTEN_PID=", 11) == 0) plan.listen_pid = e + 11;
+        }
+    }
 
     sp.opts = opts.supervise;
     sp.instances = instances;

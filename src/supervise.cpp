@@ -114,7 +114,9 @@ Result<pid_t> Supervisor::spawn(Instance& in) {
     InstanceFds fds;
     fds.ready = ready_write.get();
     if (capture_) std::tie(fds.out, fds.err) = capture_->instance_fds(in.index);
-    PidSlot slot{in.pid_var.empty() ? nullptr : in.pid_var.data() + std::strlen("WATCHDOG_PID=")};
+    PidSlot slot;
+    slot.values[0] = in.pid_var.empty() ? nullptr : in.pid_var.data() + std::strlen("WATCHDOG_PID=");
+    slot.values[1] = plan_.launch.listen_pid;  // shared: spawns are one at a time
     pid_t pid = spawn_instance(plan_.launch, in.envp.data(), ::getpid(), fds, slot, pipe->write.get());
     if (pid == -1) {
         in.ready_fd.reset();

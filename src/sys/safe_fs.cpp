@@ -592,43 +592,65 @@ Result<sockaddr_un> socket_address(const Resolved& r, const std::string& path) {
 }  // namespace
 
 Result<Opened> listen_socket(const std::string& path, const Actor& actor) {
+    return listen_socket(path, actor, 0600, false);
+}
+
+namespace {
+// Whether a process listens on the socket at `addr`.
+bool someone_listens(const sockaddr_un& addr) {
+    UniqueFd probe{::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)};
+    return probe.valid() && ::connect(probe.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0;
+}
+}  // namespace
+
+Result<Opened> listen_socket(const std::string& path, const Actor& actor, mode_t mode, bool for_command) {
+    const char* what = for_command ? "socket " : "control socket ";
     for (int attempt = 0; attempt < max_attempts; ++attempt) {
         auto r = resolve(path, false, actor, true);
         if (!r) return std::move(r).error();
-        if (auto ok = check_place(*r, "control socket " + path, actor); !ok) return ok.error();
+        if (auto ok = check_place(*r, what + path, actor); !ok) return ok.error();
         if (r->exists) {
             // Ours from a supervisor that died (its pidfile lock is ours now).
-            if (!S_ISSOCK(r->st.st_mode) || !actor.trusts(r->st.st_uid))
-                return refusal("control socket " + path + " exists and is " +
+            const bool ours = actor.trusts(r->st.st_uid) || (actor.has_service && r->st.st_uid == actor.service_uid);
+            if (!S_ISSOCK(r->st.st_mode) || !ours)
+                return refusal(what + path + " exists and is " +
                                (S_ISREG(r->st.st_mode) ? "a regular file" : kind_of(r->st.st_mode)) + " of uid " +
                                std::to_string(r->st.st_uid) + ", not a socket of ours");
+            if (for_command) {
+                auto addr = socket_address(*r, path);
+                if (addr && someone_listens(*addr)) return sys_error("--listen unix:" + path, EADDRINUSE);
+            }
             if (::unlinkat(r->dir.get(), r->leaf.c_str(), 0) == -1 && errno != ENOENT)
-                return sys_error("remove the old control socket " + path);
+                return sys_error("remove the old " + std::string(what) + path);
             continue;
         }
         auto addr = socket_address(*r, path);
         if (!addr) return std::move(addr).error();
-        int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-        if (fd == -1) return sys_error("create the control socket");
+        int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | (for_command ? 0 : SOCK_NONBLOCK), 0);
+        if (fd == -1) return sys_error("create the " + std::string(what) + path);
         UniqueFd sock{fd};
         // bind() creates the file with the umask applied: 0600 from the start.
-        const mode_t old = ::umask(0177);
+        const mode_t old = ::umask(~mode & 0777);
         int rc = ::bind(fd, reinterpret_cast<const sockaddr*>(&*addr), sizeof *addr);
         const int err = errno;
         ::umask(old);
         if (rc == -1) {
             if (err == EADDRINUSE) continue;  // someone was quicker: look again
-            return sys_error("bind the control socket " + path, err);
+            return sys_error("bind the " + std::string(what) + path, err);
         }
         struct stat st {};
-        if (::fstatat(r->dir.get(), r->leaf.c_str(), &st, AT_SYMLINK_NOFOLLOW) == -1 || ::listen(fd, 16) == -1) {
-            Error e = sys_error("listen on the control socket " + path);
+        const bool give = for_command && actor.has_service;
+        if (::fstatat(r->dir.get(), r->leaf.c_str(), &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+            (give && ::fchownat(r->dir.get(), r->leaf.c_str(), actor.service_uid, actor.service_gid,
+                                AT_SYMLINK_NOFOLLOW) == -1) ||
+            ::listen(fd, for_command ? SOMAXCONN : 16) == -1) {
+            Error e = sys_error("listen on the " + std::string(what) + path);
             ::unlinkat(r->dir.get(), r->leaf.c_str(), 0);  // just created by us, in a trusted place
             return e;
         }
         return Opened{std::move(sock), true, id_of(st)};
     }
-    return refusal("control socket " + path + " keeps changing");
+    return refusal(what + path + " keeps changing");
 }
 
 Result<UniqueFd> connect_socket(const std::string& path, const Actor& actor) {

@@ -95,6 +95,11 @@ struct Opened {
 /// (a supervisor that died) is replaced, anything else refused. The socket
 /// is non-blocking and close-on-exec.
 [[nodiscard]] Result<Opened> listen_socket(const std::string& path, const Actor& actor);
+/// The same for --listen unix:PATH: mode `mode`, given to the service (-u)
+/// when there is one, blocking (the command accepts on it); a socket at
+/// `path` that someone still listens on is "in use" (EADDRINUSE), a dead
+/// one of a trusted user or the service is replaced.
+[[nodiscard]] Result<Opened> listen_socket(const std::string& path, const Actor& actor, mode_t mode, bool for_command);
 /// Connects to the unix stream socket at `path`: only a socket, never
 /// through a link at the last component (the caller still checks who
 /// answers, with SO_PEERCRED). Errors keep errno (ENOENT: no socket).
