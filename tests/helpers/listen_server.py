@@ -7,6 +7,9 @@ is not its own PID, and answers every GET on the first socket with
 "instance I pid P\n" (I from DAEMONIZE_INSTANCE). SIGTERM stops it
 gracefully: at once when idle, else after the request in hand, as real
 servers do. usage: listen_server.py [REPORT_DIR]  (writes REPORT_DIR/env.PID)
+       listen_server.py --bind PORT   binds 127.0.0.1:PORT itself, with
+                                      SO_REUSEPORT (for the benchmark's
+                                      comparison), instead of fd 3
 """
 import os
 import select
@@ -14,15 +17,23 @@ import signal
 import socket
 import sys
 
-if os.environ.get("LISTEN_PID") != str(os.getpid()):
+own_port = int(sys.argv[2]) if len(sys.argv) > 2 and sys.argv[1] == "--bind" else None
+if own_port is None and os.environ.get("LISTEN_PID") != str(os.getpid()):
     sys.exit("LISTEN_PID=%r is not my PID %d" % (os.environ.get("LISTEN_PID"), os.getpid()))
-count = int(os.environ["LISTEN_FDS"])
+count = int(os.environ.get("LISTEN_FDS", "0"))
 names = os.environ.get("LISTEN_FDNAMES", "").split(":")
-if len(sys.argv) > 1:
+if len(sys.argv) > 1 and own_port is None:
     with open(os.path.join(sys.argv[1], "env.%d" % os.getpid()), "w") as f:
         f.write("LISTEN_FDS=%d\nLISTEN_PID=%s\nLISTEN_FDNAMES=%s\n" % (count, os.environ["LISTEN_PID"],
                                                                        ":".join(names)))
-listener = socket.socket(fileno=3)
+if own_port is None:
+    listener = socket.socket(fileno=3)
+else:
+    listener = socket.socket()
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    listener.bind(("127.0.0.1", own_port))
+    listener.listen(128)
 listener.setblocking(False)
 instance = os.environ.get("DAEMONIZE_INSTANCE", "-")
 answer = ("instance %s pid %d\n" % (instance, os.getpid())).encode()

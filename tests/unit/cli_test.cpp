@@ -619,3 +619,34 @@ TEST_CASE("cli: --watchdog") {
         CHECK(static_cast<int>(bad.error().code) == 125);
     }
 }
+
+TEST_CASE("cli: --listen") {
+    auto r = parse({"-n", "4", "--listen", "web=tcp:127.0.0.1:8080", "--listen", "unix:app.sock", "--listen-mode",
+                    "0660", "--ready-fd", "5", "app"});
+    REQUIRE(r);
+    const Options& o = r->options;
+    REQUIRE(o.listen.size() == 2);
+    CHECK(o.listen[0].name == "web");
+    CHECK(o.listen[0].port == 8080);
+    CHECK(o.listen[1].kind == ListenSpec::Kind::unix_stream);
+    CHECK(o.listen_mode == 0660);
+    CHECK(o.ready.fd == 5);
+    for (auto words : std::vector<std::vector<std::string>>{
+             {"--listen", "tcp:80", "--ready-fd", "3", "app"},               // the socket's fd
+             {"--listen", "tcp:80", "--listen", "tcp:81", "--ready-fd", "4", "app"},
+             {"--listen", "http:80", "app"},
+             {"--listen", "", "app"},
+             {"--listen", "tcp:80", "--listen-mode", "0660", "app"},         // no unix socket
+             {"--listen", "unix:a", "--listen-mode", "999", "app"},
+             {"--status", "-p", "F", "--listen", "tcp:80"}}) {              // not for verbs
+        std::string shown;
+        for (const auto& w : words) shown += w + " ";
+        CAPTURE(shown);
+        auto bad = parse(words);
+        REQUIRE_FALSE(bad);
+        CHECK(static_cast<int>(bad.error().code) == 125);
+    }
+    auto fd = parse({"--listen", "tcp:80", "--ready-fd", "3", "app"});
+    REQUIRE_FALSE(fd);
+    CHECK(fd.error().what.find("use 4 or more") != std::string::npos);
+}
