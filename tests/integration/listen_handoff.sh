@@ -102,6 +102,13 @@ if [ "$(id -u)" = 0 ]; then
     echo "$answer" | grep -q "^instance - pid " || fail "the unix socket's answer: $answer"
     run_daemonize --stop -p unix.pid
     assert_eq 0 "$rc" "unix stop"
+    # A link planted at the socket's name is refused, never followed.
+    ln -s /etc/passwd planted.sock
+    before=$(stat -c '%a %U %s' /etc/passwd)
+    run_daemonize -u nobody --listen "unix:$dir/planted.sock" -- /usr/bin/python3 "$SERVER"
+    assert_eq 125 "$rc" "--listen unix: on a planted symbolic link"
+    assert_contains err "symbolic link" "the refusal names the link"
+    assert_eq "$before" "$(stat -c '%a %U %s' /etc/passwd)" "the link's target"
 
     # Port 80 for nobody: bound by daemonize as root before the switch.
     if ! answers 80; then
