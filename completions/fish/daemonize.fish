@@ -9,7 +9,8 @@ function __daemonize_command_index
     set -l takes_value -c --chdir -m --umask -E --env -i --stdin -o --stdout -e --stderr -p --pidfile -u --user -g --group \
         --restart -n --instances --max-restarts --restart-delay --success-exit --stop-timeout --child-pidfile --signal \
         --ready-timeout --ready-fd --log-max-size --log-keep --env-file --unset --chroot --nice --ionice --sched --cpus \
-        --oom-score-adj --limit --keep-caps --min-uptime --retry --scale --restart-instance --watchdog
+        --oom-score-adj --limit --keep-caps --min-uptime --retry --scale --restart-instance --watchdog \
+        --listen --listen-mode
     set -l skip 0
     set -l i 0
     for t in $tokens
@@ -52,6 +53,20 @@ function __daemonize_capabilities
     end
 end
 
+# --listen takes [NAME=]SPEC: offer the kinds, and files after "unix:".
+function __daemonize_listen
+    set -l token (string replace -r -- '^--listen=' '' (commandline -ct))
+    set -l name (string match -r -- '^[A-Za-z0-9_.-]+=' $token)
+    set -l spec (string replace -r -- '^[A-Za-z0-9_.-]+=' '' $token)
+    if string match -q -- 'unix:*' $spec
+        for path in (__fish_complete_path (string sub -s 6 -- $spec))
+            echo "$name"unix:$path
+        end
+    else if not string match -rq -- '^(tcp|udp):' $spec
+        printf '%s\n' "$name"tcp: "$name"udp: "$name"unix:
+    end
+end
+
 set -l n 'not __daemonize_command_index >/dev/null'
 complete -c daemonize -f -n '__daemonize_command_index >/dev/null' -a '(__daemonize_command_args)'
 complete -c daemonize -f -n "$n; and not string match -q -- '-*' (commandline -ct)" -a '(__fish_complete_command)'
@@ -78,6 +93,8 @@ complete -c daemonize -n $n -l limit -x -a 'as= core= cpu= data= fsize= memlock=
 complete -c daemonize -n $n -l no-new-privs -d 'The command can never gain privileges'
 complete -c daemonize -n $n -l keep-caps -x -a '(__daemonize_capabilities)' -d 'Keep only these capabilities (root only)'
 complete -c daemonize -n $n -l cap-bound -d 'Also drop every other capability from the bounding set'
+complete -c daemonize -n $n -l listen -x -a '(__daemonize_listen)' -d 'Bind a socket, passed as fd 3, 4, ... ([NAME=]SPEC)'
+complete -c daemonize -n $n -l listen-mode -x -d 'Mode of unix: sockets (default 0666)'
 complete -c daemonize -n $n -s f -l foreground -d 'Do not detach; supervise in the foreground'
 complete -c daemonize -n $n -s r -d 'Restart on failure'
 complete -c daemonize -n $n -l restart -x -a 'on-failure always no' -d 'Restart policy'

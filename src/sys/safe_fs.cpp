@@ -618,7 +618,7 @@ Result<Opened> listen_socket(const std::string& path, const Actor& actor, mode_t
                                std::to_string(r->st.st_uid) + ", not a socket of ours");
             if (for_command) {
                 auto addr = socket_address(*r, path);
-                if (addr && someone_listens(*addr)) return sys_error("--listen unix:" + path, EADDRINUSE);
+                if (addr && someone_listens(*addr)) return sys_error(what + path, EADDRINUSE);
             }
             if (::unlinkat(r->dir.get(), r->leaf.c_str(), 0) == -1 && errno != ENOENT)
                 return sys_error("remove the old " + std::string(what) + path);
