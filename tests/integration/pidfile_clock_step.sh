@@ -55,6 +55,11 @@ kill -9 "$old"
 i=0; until gone "$old"; do i=$((i + 1)); [ $i -lt 200 ] || fail "$old did not die"; sleep 0.05; done
 # In this namespace PID 1 (this shell) reaps: the PID is free once reaped.
 wait 2>/dev/null
+# Start times are in clock ticks (10 ms): a process that reuses the PID
+# within the same tick is indistinguishable by them. Let a tick pass, as
+# any real reuse of a PID (after the whole PID space) does.
+tick=$(awk '{print $22}' /proc/self/stat)
+until [ "$(awk '{print $22}' /proc/self/stat)" -gt "$tick" ]; do :; done
 newer=
 for try in 1 2 3 4 5; do
     echo $((old - 1)) > /proc/sys/kernel/ns_last_pid
