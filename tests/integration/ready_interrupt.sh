@@ -6,13 +6,16 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 cd "$dir"
 
+# Lines in RECORD before the signal: one per process that must have started
+# (an instance TERMed before its shell wrote its line would leave none).
+record_lines=1
 interrupt() {  # SIGNAL EXPECTED_RC PIDFILE RECORD ARGS...: start, wait for the command, signal the caller
     _sig=$1 _want=$2 _pidfile=$3 _record=$4
     shift 4
     "$DAEMONIZE" -w --ready-timeout 60 -p "$_pidfile" "$@" >out 2>err &
     _caller=$!
     track "$_caller"
-    wait_for 10 test -s "$_record"
+    wait_for 10 lines_at_least "$_record" . "$record_lines"
     wait_for 10 test -s "$_pidfile"
     kill -s "$_sig" "$_caller"
     set +e
@@ -34,7 +37,8 @@ cmd=$(cat b.rec)
 track "$cmd"
 wait_for 10 not_alive "$cmd"
 
-# A supervisor of two instances.
+# A supervisor of two instances, interrupted once both have started.
+record_lines=2
 interrupt TERM 143 c.pid c.rec -r -n 2 -- sh -c 'echo $$ >> "$0"; exec sleep 300' "$dir/c.rec"
 wait_for 10 lines_at_least c.rec . 2
 for p in $(cat c.rec); do
