@@ -143,11 +143,6 @@ void Server::answer(std::uint64_t client, std::string body, int code, std::strin
     write_to(*it);
 }
 
-bool Server::waiting(std::uint64_t client) const {
-    return std::any_of(clients_.begin(), clients_.end(),
-                       [&](const Client& c) { return c.id == client && c.fd.valid() && !c.answered; });
-}
-
 void Server::write_to(Client& c) {
     while (!c.out.empty()) {
         ssize_t n = ::send(c.fd.get(), c.out.data(), c.out.size(), MSG_NOSIGNAL | MSG_DONTWAIT);

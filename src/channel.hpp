@@ -49,8 +49,6 @@ public:
     /// Answers a request and closes the connection once the answer is out
     /// (or the client went away). `code` 0 is "ok".
     void answer(std::uint64_t client, std::string body, int code, std::string_view text);
-    /// Whether that client is still waiting for its answer.
-    [[nodiscard]] bool waiting(std::uint64_t client) const;
     /// Some fd was freed (a child was reaped): accept again after running
     /// out of fds.
     void resume() noexcept { paused_ = false; }

@@ -68,7 +68,6 @@ public:
     [[nodiscard]] bool ended_by_watchdog() const noexcept { return ended_by_watchdog_; }
     [[nodiscard]] bool ended_too_short() const noexcept { return ended_too_short_; }
     [[nodiscard]] bool ever_ended() const noexcept { return ended_ms_ >= 0; }
-    [[nodiscard]] bool watchdog_fired() const noexcept { return watchdog_fired_; }
 
 private:
     Phase phase_ = Phase::stopped;
