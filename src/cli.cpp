@@ -4,6 +4,9 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <bitset>
+#include <iterator>
+#include <optional>
 
 #include "capture.hpp"
 #include "envfile.hpp"
@@ -74,134 +77,289 @@ struct RawOptions {
     std::string listen_mode;
 };
 
-void add_options(CLI::App& app, Options& o, RawOptions& raw) {
-    const char* detach = "Detaching and identity";
-    app.add_option("-c,--chdir", o.chdir, "Working directory of COMMAND (default /)")
-        ->type_name("DIR")->group(detach);
-    app.add_option("-m,--umask", raw.umask, "File mode creation mask (default 022)")
-        ->type_name("OCTAL")->group(detach);
-    app.add_option("-E,--env", raw.env, "Set an environment variable (repeatable)")
-        ->type_name("NAME=VALUE")->allow_extra_args(false)->group(detach);
+// The parser is built for each command line from these rows, with only the
+// rows its option words name (scan_option_words): CLI11 takes a few
+// microseconds to set up each option, 0.17 ms for all of them, which was the
+// largest part of the caller's wait for a plain `daemonize COMMAND`. The
+// order of the rows is the order of --help.
+struct Build {
+    CLI::App& app;
+    Options& o;
+    RawOptions& raw;
+    const char* names;
+};
 
-    const char* output = "Standard streams";
-    app.add_option("-i,--stdin", o.stdio.in, "Standard input (default /dev/null)")
-        ->type_name("FILE")->group(output);
-    app.add_option("-o,--stdout", o.stdio.out, "Append standard output to FILE (default /dev/null)")
-        ->type_name("FILE")->group(output);
-    app.add_option("-e,--stderr", o.stdio.err, "Append standard error to FILE (default: as -o)")
-        ->type_name("FILE")->group(output);
-    app.add_flag("--truncate", o.stdio.truncate, "Truncate -o/-e files instead of appending")
-        ->group(output);
+enum class Takes {
+    nothing,  // a flag (at most "=VALUE" in the same word)
+    word,     // an option: its value is the rest of the word, or the next word
+};
 
-    const char* identity = detach;
-    app.add_option("-p,--pidfile", o.pidfile, "Write and lock a pidfile; refuse to start twice")
-        ->type_name("FILE")->group(identity);
-    app.add_option("-u,--user", o.identity.user, "Run as USER (name or uid), optionally :GROUP")
-        ->type_name("USER[:GROUP]")->group(identity);
-    app.add_option("-g,--group", o.identity.group, "Run with group GROUP (name or gid)")
-        ->type_name("GROUP")->group(identity);
+struct Row {
+    const char* names;  // as CLI11 reads them: "-c,--chdir", "--timestamps{iso}"
+    Takes takes;
+    const char* group;
+    CLI::Option* (*add)(Build&);
+};
 
-    const char* harden = "Environment and limits (of COMMAND only)";
-    app.add_option("--env-file", o.env_files, "Read NAME=VALUE lines (systemd syntax; -FILE: optional)")
-        ->type_name("FILE")->allow_extra_args(false)->group(harden);
-    app.add_flag("--clear-env", o.clear_env, "Start from an empty environment (PATH, -E, --env-file)")
-        ->group(harden);
-    app.add_option("--unset", o.unset_env, "Remove a variable from the environment (repeatable)")
-        ->type_name("NAME")->allow_extra_args(false)->group(harden);
-    app.add_option("--chroot", o.harden.chroot, "Change the root directory; -c and COMMAND are inside it")
-        ->type_name("DIR")->group(harden);
-    app.add_option("--nice", raw.nice, "Scheduling niceness, -20 (favoured) to 19")
-        ->type_name("N")->group(harden);
-    app.add_option("--ionice", raw.ionice, "I/O class: idle, best-effort[:0-7], realtime[:0-7]")
-        ->type_name("CLASS[:LEVEL]")->group(harden);
-    app.add_option("--sched", raw.sched, "CPU policy: other, batch, idle, fifo:PRIO, rr:PRIO")
-        ->type_name("POLICY[:PRIO]")->group(harden);
-    app.add_option("--cpus", raw.cpus, "Run only on these CPUs, like 0-3,6")
-        ->type_name("LIST")->group(harden);
-    app.add_option("--oom-score-adj", raw.oom_score_adj, "OOM killer preference, -1000 to 1000")
-        ->type_name("N")->group(harden);
-    app.add_option("--limit", raw.limits, "Resource limit, like nofile=4096 or core=unlimited")
-        ->type_name("NAME=SOFT[:HARD]")->allow_extra_args(false)->group(harden);
-    app.add_flag("--no-new-privs", o.harden.no_new_privs, "COMMAND can never gain privileges (setuid, file caps)")
-        ->group(harden);
-    app.add_option("--keep-caps", raw.keep_caps, "Keep only these capabilities (ambient, also after -u)")
-        ->type_name("CAP[,CAP...]")->group(harden);
-    app.add_flag("--cap-bound", o.harden.cap_bound, "Also drop every other capability from the bounding set")
-        ->group(harden);
+constexpr const char* detach = "Detaching and identity";
+constexpr const char* output = "Standard streams";
+constexpr const char* harden = "Environment and limits (of COMMAND only)";
+constexpr const char* sockets = "Sockets (bound before -u, passed as fds 3... with LISTEN_FDS)";
+constexpr const char* supervision = "Supervision (daemonize stays resident)";
+constexpr const char* logging = "Logging (output through the supervisor; implies it)";
+constexpr const char* readiness = "Readiness";
+constexpr const char* control = "Control (with -p FILE, no COMMAND)";
+constexpr const char* general = "General";
 
-    const char* sockets = "Sockets (bound before -u, passed as fds 3... with LISTEN_FDS)";
-    app.add_option("--listen", raw.listen, "Bind tcp:[HOST:]PORT, udp:[HOST:]PORT or unix:PATH (repeatable)")
-        ->type_name("[NAME=]SPEC")->allow_extra_args(false)->group(sockets);
-    app.add_option("--listen-mode", raw.listen_mode, "Mode of unix: sockets (default 0666)")
-        ->type_name("OCTAL")->group(sockets);
+constexpr Takes flag = Takes::nothing;
+constexpr Takes word = Takes::word;
 
-    const char* supervision = "Supervision (daemonize stays resident)";
-    SuperviseOptions& sv = o.supervise;
-    app.add_flag("-f,--foreground", sv.foreground, "Do not detach; run as the command's parent (init)")
-        ->group(supervision);
-    auto* r = app.add_flag("-r", raw.restart_flag, "Restart on failure (--restart on-failure)")->group(supervision);
-    app.add_option("--restart", raw.restart, "Restart policy: always, on-failure, no")
-        ->type_name("POLICY")->excludes(r)->group(supervision);
-    app.add_option("-n,--instances", raw.instances, "Run N instances (0: one per CPU)")
-        ->type_name("N")->group(supervision);
-    app.add_option("--max-restarts", raw.max_restarts, "Give up after N restarts (in SECS)")
-        ->type_name("N[/SECS]")->group(supervision);
-    app.add_option("--restart-delay", raw.restart_delay, "Backoff between restarts (default 0.1:30)")
-        ->type_name("MIN[:MAX]")->group(supervision);
-    app.add_option("--success-exit", raw.success_exit, "Exit codes that count as success (default 0)")
-        ->type_name("N[,N...]")->group(supervision);
-    app.add_option("--stop-timeout", raw.stop_timeout, "Seconds between SIGTERM and SIGKILL (default 10)")
-        ->type_name("SECS")->group(supervision);
-    app.add_option("--child-pidfile", sv.child_pidfile, "Write the instance's PID to FILE")
-        ->type_name("FILE")->group(supervision);
-    app.add_option("--watchdog", raw.watchdog, "Kill and restart an instance silent for SECS (WATCHDOG=1)")
-        ->type_name("SECS")->group(supervision);
+constexpr Row rows[] = {
+    {"-c,--chdir", word, detach, [](Build& b) {
+         return b.app.add_option(b.names, b.o.chdir, "Working directory of COMMAND (default /)")->type_name("DIR"); }},
+    {"-m,--umask", word, detach, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.umask, "File mode creation mask (default 022)")->type_name("OCTAL"); }},
+    {"-E,--env", word, detach, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.env, "Set an environment variable (repeatable)")
+             ->type_name("NAME=VALUE")->allow_extra_args(false); }},
 
-    const char* logging = "Logging (output through the supervisor; implies it)";
-    app.add_flag("--timestamps{iso}", raw.timestamps, "Prefix lines with the local time (=unix: epoch secs)")
-        ->group(logging);
-    app.add_flag("--log-prefix", o.log.prefix, "Prefix lines with the instance number: [i]")->group(logging);
-    app.add_option("--log-max-size", raw.log_max_size, "Rotate -o/-e files before they exceed SIZE")
-        ->type_name("SIZE")->group(logging);
-    app.add_option("--log-keep", raw.log_keep, "Rotated files kept: FILE.1 ... FILE.N (default 5)")
-        ->type_name("N")->group(logging);
-    app.add_flag("--syslog{}", raw.syslog_tag, "Lines to syslog, tag TAG (default: COMMAND's name)")
-        ->group(logging);
-    app.add_flag("--forward-hup", o.log.forward_hup, "SIGHUP reopens the logs; also forward it")->group(logging);
+    {"-i,--stdin", word, output, [](Build& b) {
+         return b.app.add_option(b.names, b.o.stdio.in, "Standard input (default /dev/null)")->type_name("FILE"); }},
+    {"-o,--stdout", word, output, [](Build& b) {
+         return b.app.add_option(b.names, b.o.stdio.out, "Append standard output to FILE (default /dev/null)")
+             ->type_name("FILE"); }},
+    {"-e,--stderr", word, output, [](Build& b) {
+         return b.app.add_option(b.names, b.o.stdio.err, "Append standard error to FILE (default: as -o)")
+             ->type_name("FILE"); }},
+    {"--truncate", flag, output, [](Build& b) {
+         return b.app.add_flag(b.names, b.o.stdio.truncate, "Truncate -o/-e files instead of appending"); }},
 
-    const char* readiness = "Readiness";
-    app.add_flag("-w,--wait-ready", o.ready.wait, "Return once COMMAND sends READY=1 to $NOTIFY_SOCKET")
-        ->group(readiness);
-    app.add_option("--ready-timeout", raw.ready_timeout, "Else stop it and exit 124 (default 60, 0: no limit)")
-        ->type_name("SECS")->group(readiness);
-    app.add_option("--ready-fd", raw.ready_fd, "Ready = a newline on fd N (s6 style; implies -w)")
-        ->type_name("N")->group(readiness);
-    app.add_option("--min-uptime", raw.min_uptime, "Started = still running after SECS (else a failed start)")
-        ->type_name("SECS")->group(readiness);
+    {"-p,--pidfile", word, detach, [](Build& b) {
+         return b.app.add_option(b.names, b.o.pidfile, "Write and lock a pidfile; refuse to start twice")
+             ->type_name("FILE"); }},
+    {"-u,--user", word, detach, [](Build& b) {
+         return b.app.add_option(b.names, b.o.identity.user, "Run as USER (name or uid), optionally :GROUP")
+             ->type_name("USER[:GROUP]"); }},
+    {"-g,--group", word, detach, [](Build& b) {
+         return b.app.add_option(b.names, b.o.identity.group, "Run with group GROUP (name or gid)")
+             ->type_name("GROUP"); }},
 
-    const char* control = "Control (with -p FILE, no COMMAND)";
-    auto* status = app.add_flag("--status", raw.status, "Is it running? Exit 0 running, 1 stale, 3 not running")
-        ->group(control);
-    app.add_flag("--stop", raw.stop, "SIGTERM (or --signal), wait, SIGKILL everything left")
-        ->excludes(status)->group(control);
-    app.add_option("--signal", raw.signal, "Send SIG (name or number); with --stop, stop with it")
-        ->type_name("SIG")->excludes(status)->group(control);
-    app.add_option("--retry", raw.retry, "--stop schedule: SECS, or like TERM/30/KILL/5")
-        ->type_name("SCHEDULE")->excludes(status)->group(control);
-    app.add_flag("--json", o.json, "With --status: one JSON document (schema in the man page)")->group(control);
-    app.add_option("--scale", raw.scale, "Supervisor: run N instances from now on")
-        ->type_name("N")->excludes(status)->group(control);
-    app.add_flag("--reload", raw.reload, "Supervisor: replace every instance, one at a time, no downtime")
-        ->excludes(status)->group(control);
-    app.add_option("--restart-instance", raw.restart_instance, "Supervisor: replace instance I the same way")
-        ->type_name("I")->excludes(status)->group(control);
+    {"--env-file", word, harden, [](Build& b) {
+         return b.app.add_option(b.names, b.o.env_files, "Read NAME=VALUE lines (systemd syntax; -FILE: optional)")
+             ->type_name("FILE")->allow_extra_args(false); }},
+    {"--clear-env", flag, harden, [](Build& b) {
+         return b.app.add_flag(b.names, b.o.clear_env, "Start from an empty environment (PATH, -E, --env-file)"); }},
+    {"--unset", word, harden, [](Build& b) {
+         return b.app.add_option(b.names, b.o.unset_env, "Remove a variable from the environment (repeatable)")
+             ->type_name("NAME")->allow_extra_args(false); }},
+    {"--chroot", word, harden, [](Build& b) {
+         return b.app.add_option(b.names, b.o.harden.chroot, "Change the root directory; -c and COMMAND are inside it")
+             ->type_name("DIR"); }},
+    {"--nice", word, harden, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.nice, "Scheduling niceness, -20 (favoured) to 19")->type_name("N"); }},
+    {"--ionice", word, harden, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.ionice, "I/O class: idle, best-effort[:0-7], realtime[:0-7]")
+             ->type_name("CLASS[:LEVEL]"); }},
+    {"--sched", word, harden, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.sched, "CPU policy: other, batch, idle, fifo:PRIO, rr:PRIO")
+             ->type_name("POLICY[:PRIO]"); }},
+    {"--cpus", word, harden, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.cpus, "Run only on these CPUs, like 0-3,6")->type_name("LIST"); }},
+    {"--oom-score-adj", word, harden, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.oom_score_adj, "OOM killer preference, -1000 to 1000")
+             ->type_name("N"); }},
+    {"--limit", word, harden, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.limits, "Resource limit, like nofile=4096 or core=unlimited")
+             ->type_name("NAME=SOFT[:HARD]")->allow_extra_args(false); }},
+    {"--no-new-privs", flag, harden, [](Build& b) {
+         return b.app.add_flag(b.names, b.o.harden.no_new_privs, "COMMAND can never gain privileges (setuid, file caps)"); }},
+    {"--keep-caps", word, harden, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.keep_caps, "Keep only these capabilities (ambient, also after -u)")
+             ->type_name("CAP[,CAP...]"); }},
+    {"--cap-bound", flag, harden, [](Build& b) {
+         return b.app.add_flag(b.names, b.o.harden.cap_bound, "Also drop every other capability from the bounding set"); }},
 
-    const char* general = "General";
-    auto* v = app.add_flag("-v,--verbose", raw.verbose, "Report each step on stderr")->group(general);
-    app.add_flag("-q,--quiet", raw.quiet, "Print errors only, no warnings")->excludes(v)->group(general);
+    {"--listen", word, sockets, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.listen, "Bind tcp:[HOST:]PORT, udp:[HOST:]PORT or unix:PATH (repeatable)")
+             ->type_name("[NAME=]SPEC")->allow_extra_args(false); }},
+    {"--listen-mode", word, sockets, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.listen_mode, "Mode of unix: sockets (default 0666)")
+             ->type_name("OCTAL"); }},
+
+    {"-f,--foreground", flag, supervision, [](Build& b) {
+         return b.app.add_flag(b.names, b.o.supervise.foreground, "Do not detach; run as the command's parent (init)"); }},
+    {"-r", flag, supervision, [](Build& b) {
+         return b.app.add_flag(b.names, b.raw.restart_flag, "Restart on failure (--restart on-failure)"); }},
+    {"--restart", word, supervision, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.restart, "Restart policy: always, on-failure, no")
+             ->type_name("POLICY"); }},
+    {"-n,--instances", word, supervision, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.instances, "Run N instances (0: one per CPU)")->type_name("N"); }},
+    {"--max-restarts", word, supervision, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.max_restarts, "Give up after N restarts (in SECS)")
+             ->type_name("N[/SECS]"); }},
+    {"--restart-delay", word, supervision, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.restart_delay, "Backoff between restarts (default 0.1:30)")
+             ->type_name("MIN[:MAX]"); }},
+    {"--success-exit", word, supervision, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.success_exit, "Exit codes that count as success (default 0)")
+             ->type_name("N[,N...]"); }},
+    {"--stop-timeout", word, supervision, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.stop_timeout, "Seconds between SIGTERM and SIGKILL (default 10)")
+             ->type_name("SECS"); }},
+    {"--child-pidfile", word, supervision, [](Build& b) {
+         return b.app.add_option(b.names, b.o.supervise.child_pidfile, "Write the instance's PID to FILE")
+             ->type_name("FILE"); }},
+    {"--watchdog", word, supervision, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.watchdog, "Kill and restart an instance silent for SECS (WATCHDOG=1)")
+             ->type_name("SECS"); }},
+
+    {"--timestamps{iso}", flag, logging, [](Build& b) {
+         return b.app.add_flag(b.names, b.raw.timestamps, "Prefix lines with the local time (=unix: epoch secs)"); }},
+    {"--log-prefix", flag, logging, [](Build& b) {
+         return b.app.add_flag(b.names, b.o.log.prefix, "Prefix lines with the instance number: [i]"); }},
+    {"--log-max-size", word, logging, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.log_max_size, "Rotate -o/-e files before they exceed SIZE")
+             ->type_name("SIZE"); }},
+    {"--log-keep", word, logging, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.log_keep, "Rotated files kept: FILE.1 ... FILE.N (default 5)")
+             ->type_name("N"); }},
+    {"--syslog{}", flag, logging, [](Build& b) {
+         return b.app.add_flag(b.names, b.raw.syslog_tag, "Lines to syslog, tag TAG (default: COMMAND's name)"); }},
+    {"--forward-hup", flag, logging, [](Build& b) {
+         return b.app.add_flag(b.names, b.o.log.forward_hup, "SIGHUP reopens the logs; also forward it"); }},
+
+    {"-w,--wait-ready", flag, readiness, [](Build& b) {
+         return b.app.add_flag(b.names, b.o.ready.wait, "Return once COMMAND sends READY=1 to $NOTIFY_SOCKET"); }},
+    {"--ready-timeout", word, readiness, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.ready_timeout, "Else stop it and exit 124 (default 60, 0: no limit)")
+             ->type_name("SECS"); }},
+    {"--ready-fd", word, readiness, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.ready_fd, "Ready = a newline on fd N (s6 style; implies -w)")
+             ->type_name("N"); }},
+    {"--min-uptime", word, readiness, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.min_uptime, "Started = still running after SECS (else a failed start)")
+             ->type_name("SECS"); }},
+
+    {"--status", flag, control, [](Build& b) {
+         return b.app.add_flag(b.names, b.raw.status, "Is it running? Exit 0 running, 1 stale, 3 not running"); }},
+    {"--stop", flag, control, [](Build& b) {
+         return b.app.add_flag(b.names, b.raw.stop, "SIGTERM (or --signal), wait, SIGKILL everything left"); }},
+    {"--signal", word, control, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.signal, "Send SIG (name or number); with --stop, stop with it")
+             ->type_name("SIG"); }},
+    {"--retry", word, control, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.retry, "--stop schedule: SECS, or like TERM/30/KILL/5")
+             ->type_name("SCHEDULE"); }},
+    {"--json", flag, control, [](Build& b) {
+         return b.app.add_flag(b.names, b.o.json, "With --status: one JSON document (schema in the man page)"); }},
+    {"--scale", word, control, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.scale, "Supervisor: run N instances from now on")->type_name("N"); }},
+    {"--reload", flag, control, [](Build& b) {
+         return b.app.add_flag(b.names, b.raw.reload, "Supervisor: replace every instance, one at a time, no downtime"); }},
+    {"--restart-instance", word, control, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.restart_instance, "Supervisor: replace instance I the same way")
+             ->type_name("I"); }},
+
+    {"-v,--verbose", flag, general, [](Build& b) {
+         return b.app.add_flag(b.names, b.raw.verbose, "Report each step on stderr"); }},
+    {"-q,--quiet", flag, general, [](Build& b) {
+         return b.app.add_flag(b.names, b.raw.quiet, "Print errors only, no warnings"); }},
+};
+
+constexpr size_t row_count = std::size(rows);
+using RowSet = std::bitset<row_count>;
+
+// Options that exclude each other (CLI11 reports the pair), when both are built.
+constexpr std::pair<const char*, const char*> exclusions[] = {
+    {"--restart", "-r"}, {"--stop", "--status"}, {"--signal", "--status"}, {"--retry", "--status"},
+    {"--scale", "--status"}, {"--reload", "--status"}, {"--restart-instance", "--status"}, {"-q", "-v"},
+};
+
+// "-c,--chdir" names "-c" and "--chdir"; "--timestamps{iso}" names "--timestamps".
+bool row_names(const Row& row, std::string_view name) {
+    std::string_view names = row.names;
+    while (!names.empty()) {
+        auto comma = names.find(',');
+        std::string_view one = names.substr(0, comma);
+        one = one.substr(0, one.find('{'));
+        if (one == name) return true;
+        if (comma == std::string_view::npos) break;
+        names.remove_prefix(comma + 1);
+    }
+    return false;
+}
+
+std::optional<size_t> find_row(std::string_view name) {
+    for (size_t i = 0; i < row_count; ++i)
+        if (row_names(rows[i], name)) return i;
+    return std::nullopt;
+}
+
+// The rows the option words (those before COMMAND) name, read the way CLI11
+// reads them: "--name", "--name=VALUE", "--name VALUE", "-abc" (flags),
+// "-pVALUE", "-p VALUE". Anything it is not sure of (--help, an unknown
+// name, a value that looks like an option, "-") builds every row, so CLI11
+// itself judges and words the error.
+RowSet scan_option_words(const std::vector<std::string>& args) {
+    RowSet all;
+    all.set();
+    RowSet named;
+    for (size_t i = 1; i < args.size(); ++i) {
+        std::string_view w = args[i];
+        if (w == "--" || w.empty() || w[0] != '-') return named;
+        if (w == "-") return all;
+        bool takes_next = false;
+        if (w[1] == '-') {
+            std::string_view name = w.substr(0, w.find('='));
+            if (name == "--help") return all;
+            if (name == "--version") continue;
+            auto row = find_row(name);
+            if (!row) return all;
+            named.set(*row);
+            takes_next = rows[*row].takes == Takes::word && name.size() == w.size();
+        } else {
+            for (size_t c = 1; c < w.size(); ++c) {
+                const char letter[3] = {'-', w[c], '\0'};
+                if (w[c] == 'h') return all;
+                if (w[c] == 'V') continue;
+                auto row = find_row(letter);
+                if (!row) return all;
+                named.set(*row);
+                if (rows[*row].takes == Takes::word) {
+                    takes_next = c + 1 == w.size();
+                    break;
+                }
+            }
+        }
+        if (takes_next) {
+            if (++i == args.size()) return named;
+            if (!args[i].empty() && args[i][0] == '-') return all;
+        }
+    }
+    return named;
+}
+
+void add_options(CLI::App& app, Options& o, RawOptions& raw, const RowSet& build) {
+    for (size_t i = 0; i < row_count; ++i) {
+        if (!build.test(i)) continue;
+        Build b{app, o, raw, rows[i].names};
+        rows[i].add(b)->group(rows[i].group);
+    }
+    for (const auto& [a, b] : exclusions) {
+        CLI::Option* first = app.get_option_no_throw(a);
+        CLI::Option* second = app.get_option_no_throw(b);
+        if (first != nullptr && second != nullptr) first->excludes(second);
+    }
     app.set_help_flag("-h,--help", "Show this help and exit")->group(general);
     app.set_version_flag("-V,--version", std::string("daemonize ") + DAEMONIZE_VERSION,
                          "Show the version and exit")->group(general);
+}
+
+// How often the option `name` was given; 0 when its row was not built.
+size_t given(const CLI::App& app, const char* name) {
+    const CLI::Option* opt = app.get_option_no_throw(name);
+    return opt == nullptr ? 0 : opt->count();
 }
 
 // CLI11's prefix_command() leaves a leading "--" in the remaining words and
@@ -496,6 +654,26 @@ Status finish(Options& o, const RawOptions& raw) {
 
 }  // namespace
 
+std::string check_option_table() {
+    Options o;
+    RawOptions raw;
+    CLI::App app;
+    RowSet build;
+    build.set();
+    add_options(app, o, raw, build);
+    for (const Row& row : rows) {
+        std::string_view first = row.names;
+        first = first.substr(0, first.find_first_of(",{"));
+        const CLI::Option* opt = app.get_option_no_throw(std::string(first));
+        if (opt == nullptr) return std::string(first) + ": not found";
+        const bool takes_word = opt->get_expected_min() > 0;
+        if (takes_word != (row.takes == Takes::word))
+            return std::string(first) + (takes_word ? ": takes a value, the table says it does not"
+                                                    : ": takes no value, the table says it does");
+    }
+    return {};
+}
+
 Result<unsigned> parse_umask(std::string_view text) {
     auto mask = text.size() <= 4 ? parse_unsigned<unsigned>(text, 0777, 8) : std::nullopt;
     if (!mask) return usage_error("--umask: '" + std::string(text) + "' is not an octal mode from 0 to 0777 like 022");
@@ -509,14 +687,20 @@ Result<std::pair<std::string, std::string>> parse_env_assignment(std::string_vie
     return std::pair{std::string(text.substr(0, eq)), std::string(text.substr(eq + 1))};
 }
 
-Result<Command> parse_cli(const std::vector<std::string>& args) {
+Result<Command> parse_cli(const std::vector<std::string>& args, ParserScope scope) {
     Command cmd;
     RawOptions raw;
     CLI::App app{description, "daemonize"};
     app.formatter(std::make_shared<UsageFormatter>());
     app.footer(footer);
     app.prefix_command();
-    add_options(app, cmd.options, raw);
+    RowSet build;
+    if (scope == ParserScope::all) {
+        build.set();
+    } else {
+        build = scan_option_words(args);
+    }
+    add_options(app, cmd.options, raw, build);
 
     // CLI11 wants the words without argv[0], last first.
     std::vector<std::string> words(args.rbegin(), args.rend());
@@ -536,15 +720,15 @@ Result<Command> parse_cli(const std::vector<std::string>& args) {
     }
 
     // "-o ''" would silently mean /dev/null; an empty name is always a mistake.
-    cmd.options.chdir_given = app.count("--chdir") > 0;
-    cmd.options.umask_given = app.count("--umask") > 0;
+    cmd.options.chdir_given = given(app, "--chdir") > 0;
+    cmd.options.umask_given = given(app, "--umask") > 0;
     for (const char* name : {"--chdir", "--umask", "--stdin", "--stdout", "--stderr", "--pidfile", "--user", "--group",
                              "--restart", "--instances", "--max-restarts", "--restart-delay", "--success-exit",
                              "--stop-timeout", "--child-pidfile", "--ready-timeout", "--ready-fd", "--log-max-size",
                              "--log-keep", "--signal", "--chroot", "--nice", "--ionice",
                              "--sched", "--cpus", "--oom-score-adj", "--keep-caps", "--min-uptime",
                              "--retry", "--scale", "--restart-instance", "--watchdog", "--listen-mode"}) {
-        if (app.count(name) > 0 && app.get_option(name)->as<std::string>().empty())
+        if (given(app, name) > 0 && app.get_option(name)->as<std::string>().empty())
             return usage_error(std::string(name) + ": empty value");
     }
     // CLI11 reads "--timestamps=" like "--timestamps": look at the option
@@ -556,7 +740,7 @@ Result<Command> parse_cli(const std::vector<std::string>& args) {
     };
     if (given_empty("--timestamps=")) return usage_error("--timestamps=: empty value (iso or unix)");
     if (given_empty("--syslog=")) return usage_error("--syslog=: empty tag (give a TAG or leave out the '=')");
-    raw.syslog = app.count("--syslog") > 0;
+    raw.syslog = given(app, "--syslog") > 0;
     if (auto done = finish(cmd.options, raw); !done) return done.error();
     if (cmd.options.verb != Verb::start) {
         auto rest = app.remaining();

@@ -24,6 +24,8 @@ struct Limit {
     std::uint64_t soft = 0;
     std::uint64_t hard = 0;
     bool hard_given = false;  // "N" alone sets both soft and hard
+
+    bool operator==(const Limit&) const = default;
 };
 
 /// ioprio classes, numbered as the kernel numbers them.
@@ -31,12 +33,16 @@ enum class IoClass { realtime = 1, best_effort = 2, idle = 3 };
 struct IoPriority {
     IoClass cls = IoClass::best_effort;
     int level = 4;  // 0 (highest) to 7; 0 for idle
+
+    bool operator==(const IoPriority&) const = default;
 };
 
 enum class SchedPolicy { other, batch, idle, fifo, rr };
 struct Scheduling {
     SchedPolicy policy = SchedPolicy::other;
     int priority = 0;  // 1-99 for fifo and rr, else 0
+
+    bool operator==(const Scheduling&) const = default;
 };
 
 /// Everything applied to the command's process before it runs (never to
@@ -58,6 +64,8 @@ struct HardenOptions {
         return !chroot.empty() || nice || ionice || sched || !cpus.empty() || oom_score_adj || !limits.empty() ||
                no_new_privs || keep_caps_given || cap_bound;
     }
+
+    bool operator==(const HardenOptions&) const = default;
 };
 
 /// One step of a --stop schedule (start-stop-daemon's --retry).
@@ -65,6 +73,8 @@ struct StopStep {
     enum class Kind { signal, wait, repeat };
     Kind kind = Kind::wait;
     std::int64_t value = 0;  // signal number, milliseconds, or the index to go back to
+
+    bool operator==(const StopStep&) const = default;
 };
 
 [[nodiscard]] std::string_view resource_name(Resource r) noexcept;

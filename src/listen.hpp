@@ -20,6 +20,8 @@ struct ListenSpec {
     std::uint16_t port = 0;
     std::string path;   // unix: as given (made absolute by the caller)
     std::string text;   // the whole SPEC, for messages
+
+    bool operator==(const ListenSpec&) const = default;
 };
 
 /// `[NAME=]tcp:[HOST:]PORT`, `tcp:[V6ADDR]:PORT`, the same with `udp:`, and

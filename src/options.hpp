@@ -22,11 +22,15 @@ struct StdioOptions {
     std::string out;  // empty: /dev/null
     std::string err;  // empty: follows `out`
     bool truncate = false;
+
+    bool operator==(const StdioOptions&) const = default;
 };
 
 struct IdentityOptions {
     std::string user;   // "NAME", "UID", "NAME:GROUP"; empty: keep
     std::string group;  // "NAME" or "GID"; empty: the user's primary group
+
+    bool operator==(const IdentityOptions&) const = default;
 };
 
 enum class TimeFormat { none, iso, unix_seconds };
@@ -43,6 +47,8 @@ struct LogOptions {
     bool given = false;          // any of the above: daemonize stays resident
 
     [[nodiscard]] bool prefixing() const noexcept { return timestamps != TimeFormat::none || prefix; }
+
+    bool operator==(const LogOptions&) const = default;
 };
 
 /// SPEC.md section 6; `active` says whether daemonize stays resident.
@@ -66,6 +72,8 @@ struct SuperviseOptions {
     [[nodiscard]] bool active() const noexcept { return foreground || restart_given || instances_given || for_logging; }
     /// Plain -f: a minimal init that exits with the command's status.
     [[nodiscard]] bool plain_init() const noexcept { return foreground && !restart_given && !instances_given; }
+
+    bool operator==(const SuperviseOptions&) const = default;
 };
 
 /// SPEC.md section 8: wait until the command reports ready.
@@ -73,6 +81,8 @@ struct ReadyOptions {
     bool wait = false;         // -w, or implied by --ready-fd
     Millis timeout{60000};     // 0: no limit
     int fd = -1;               // --ready-fd N (>= 3); -1: none
+
+    bool operator==(const ReadyOptions&) const = default;
 };
 
 struct Options {
@@ -104,6 +114,8 @@ struct Options {
     // caller's cwd, umask and stdio unless they are).
     bool chdir_given = false;
     bool umask_given = false;
+
+    bool operator==(const Options&) const = default;
 };
 
 enum class Action { run, help, version };
@@ -113,6 +125,8 @@ struct Command {
     Action action = Action::run;
     Options options;
     std::string text;
+
+    bool operator==(const Command&) const = default;
 };
 
 }  // namespace daemonize

@@ -35,6 +35,8 @@ struct ExitInfo {
 struct Backoff {
     Millis min{100};
     Millis max{30000};
+
+    bool operator==(const Backoff&) const = default;
 };
 
 /// The consecutive-failure streak after a run of `uptime`: a run longer than
@@ -49,6 +51,8 @@ struct Backoff {
 struct RestartLimit {
     int count = -1;      // -1: unlimited
     Millis window{0};    // 0: in total
+
+    bool operator==(const RestartLimit&) const = default;
 };
 
 /// Counts restarts against a RestartLimit. Times are milliseconds on any

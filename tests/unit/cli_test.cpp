@@ -650,3 +650,55 @@ TEST_CASE("cli: --listen") {
     REQUIRE_FALSE(fd);
     CHECK(fd.error().what.find("use 4 or more") != std::string::npos);
 }
+
+TEST_CASE("cli: the option table knows which options take a value") {
+    CHECK(check_option_table() == "");
+}
+
+// parse() (parse_words.hpp) compares every result with the whole parser's;
+// these are the command lines where the scan of the option words has to
+// decide what is an option's value and what is COMMAND.
+TEST_CASE("cli: only the options named are built, with the same result") {
+    const std::vector<std::vector<std::string>> lines = {
+        {"/bin/true"},
+        {"--", "-p", "x"},
+        {"-p", "x.pid", "app", "-o", "y"},
+        {"-px.pid", "-rfq", "app"},
+        {"-rp", "x.pid", "app"},
+        {"-rpx.pid", "app"},
+        {"-p", "-o", "app"},
+        {"--pidfile", "--", "app"},
+        {"-p", "x", "--", "-o", "y"},
+        {"--pidfile=x", "--timestamps", "unix", "app"},
+        {"--timestamps=unix", "--syslog=tag", "-o", "log", "app"},
+        {"-vv", "app"},
+        {"-v=2", "app"},
+        {"-", "app"},
+        {"-p"},
+        {"--nice", "-5", "app"},
+        {"-E", "A=1", "B=2", "app"},
+        {"-x", "app"},
+        {"--pid", "x", "app"},
+        {"--restart=always", "-r", "app"},
+        {"--status", "--stop", "-p", "x"},
+        {"-V", "-p", "x"},
+        {"-p", "x", "-h"},
+        {"-rh", "app"},
+        {"--help"},
+        {"-n", "4", "--scale", "2", "-p", "x"},
+        {"-c", "/srv", "-m", "027", "-i", "in", "-e", "err", "--truncate", "-u", "nobody", "-g", "nogroup",
+         "--env-file", "-e.env", "--clear-env", "--unset", "X", "--chroot", "/j", "--ionice", "idle", "--sched",
+         "batch", "--cpus", "0", "--oom-score-adj", "0", "--limit", "core=0", "--no-new-privs", "--keep-caps",
+         "cap_chown", "--cap-bound", "app"},
+        {"--listen", "tcp:80", "--listen-mode", "0600", "app"},
+        {"-f", "--max-restarts", "3/10", "--restart-delay", "0", "--success-exit", "0,2", "--stop-timeout", "1",
+         "--child-pidfile", "c.pid", "--watchdog", "5", "--log-prefix", "--log-max-size", "1M", "--log-keep", "2",
+         "--forward-hup", "-o", "x.log", "app"},
+        {"-w", "--ready-timeout", "3", "--ready-fd", "4", "--min-uptime", "1", "app"},
+        {"--signal", "HUP", "--retry", "5", "--json", "--reload", "--restart-instance", "1", "-p", "x"},
+    };
+    for (const auto& words : lines) {
+        CAPTURE(words);
+        (void)parse(words);
+    }
+}
