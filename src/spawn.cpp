@@ -91,10 +91,9 @@ int reset_raw(int sig) noexcept {
 // An ignored signal stays ignored across execve, and the mask is inherited:
 // both would silently change how the command behaves (FreeBSD daemon(8) and
 // tini reset them for the same reason).
+// The dispositions first: a vforked daemon starts with every signal
+// blocked, and none may reach a handler of the caller's once unblocked.
 int reset_signals() noexcept {
-    sigset_t none;
-    sigemptyset(&none);
-    if (::sigprocmask(SIG_SETMASK, &none, nullptr) == -1) return errno;
     struct sigaction dfl {};
     dfl.sa_handler = SIG_DFL;
     for (int sig = 1; sig < NSIG; ++sig) {
@@ -103,6 +102,9 @@ int reset_signals() noexcept {
         if (errno != EINVAL) return errno;
         if (int err = reset_raw(sig)) return err;
     }
+    sigset_t none;
+    sigemptyset(&none);
+    if (::sigprocmask(SIG_SETMASK, &none, nullptr) == -1) return errno;
     return 0;
 }
 
@@ -252,7 +254,8 @@ void exec_daemon(const LaunchPlan& plan, int report_fd) noexcept {
         if (int err = pidfile::write_pid(pidfile_fd, ::getpid())) fail(report_fd, Stage::pidfile, err);
     }
     confine(plan, report_fd);
-    // A forked process (not vfork): writing LISTEN_PID into its own copy.
+    // LISTEN_PID's room was set aside in `plan` for this process (vforked:
+    // the caller's memory, which nothing reads again but this execve).
     if (int err = pass_sockets(plan, plan.listen_pid)) fail(report_fd, Stage::close_fds, err);
     ::execve(plan.path.c_str(), plan.argv.data(), plan.envp.data());
     int err = errno;

@@ -112,7 +112,7 @@ struct PidSlot {
                                 PidSlot slot, int report_fd) noexcept;
 
 /// Starts an instance: vfork, then exec_instance() in the child. Returns the
-/// child's PID, or -1 with errno. The only vfork in daemonize.
+/// child's PID, or -1 with errno. (detach.cpp vforks the plain daemon the same way.)
 [[nodiscard]] pid_t spawn_instance(const LaunchPlan& plan, char* const* envp, pid_t supervisor, InstanceFds fds,
                                    PidSlot slot, int report_fd) noexcept;
 
