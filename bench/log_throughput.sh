@@ -40,7 +40,7 @@ report() {  # hyperfine JSON → table; the first command is the reference
 
 printf "%-62s %9s %8s %9s\n" "command ($((bytes / 1000000)) MB)" "median s" "MB/s" "vs direct"
 for writer in "dd if=$work/input bs=4K status=none" "sed -n p $work/input" "dd if=$work/input bs=64K status=none"; do
-    set -- "sh -c '$writer > $work/direct.log'" \
+    set -- "sh -c '$writer >> $work/direct.log'" \
         "$ours -f -o $work/ours.log -- $writer" \
         "$ours -f --timestamps -o $work/ours-ts.log -- $writer"
     case $writer in sed*)

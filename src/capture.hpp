@@ -6,7 +6,9 @@
 
 #include <sys/types.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <ctime>
 #include <memory>
 #include <optional>
@@ -59,12 +61,7 @@ public:
                 continue;
             }
             // The common case: a run of complete lines passes in one go.
-            size_t end = nl + 1;
-            for (;;) {
-                auto next = data.find('\n', end);
-                if (next == std::string_view::npos || next - end > max_line_) break;
-                end = next + 1;
-            }
+            size_t end = complete_lines(data);
             emit(data.substr(0, end), true);
             data.remove_prefix(end);
         }
@@ -83,6 +80,26 @@ public:
     [[nodiscard]] std::int64_t held_since() const noexcept { return partial_.empty() ? -1 : since_ms_; }
 
 private:
+    // How much of `data` (which starts with a line no longer than max_line_)
+    // is complete lines none longer than max_line_: up to its last newline,
+    // or short of the first over-long line. It looks for the last newline
+    // within each max_line_ bytes, not at every line: a few calls per read,
+    // where a call per line cost a third of the capture's time.
+    [[nodiscard]] size_t complete_lines(std::string_view data) const noexcept {
+        size_t end = 0;  // complete lines so far
+        for (;;) {
+            size_t window = std::min(data.size() - end, max_line_ + 1);
+            const void* nl = ::memrchr(data.data() + end, '\n', window);
+            if (nl == nullptr) return end;
+            end = static_cast<size_t>(static_cast<const char*>(nl) - data.data()) + 1;
+            if (data.size() - end <= max_line_) {
+                // What is left fits in one window: its last newline ends the run.
+                const void* last = ::memrchr(data.data() + end, '\n', data.size() - end);
+                return last == nullptr ? end : static_cast<size_t>(static_cast<const char*>(last) - data.data()) + 1;
+            }
+        }
+    }
+
     // Keeps `data` as (part of) the partial line; a partial line that would
     // grow past max_line_ is emitted in max_line_ pieces.
     template <typename Emit>
@@ -225,7 +242,7 @@ private:
     FileSink* sink_for(const std::string& path, int fixed_fd);
     [[nodiscard]] Status add_streams(int instance);
     void deliver(Stream& s, std::string_view text, bool whole);
-    void prefix_lines(std::string_view text, std::string_view prefix);
+    std::string_view prefix_lines(std::string_view text, std::string_view prefix);
     size_t read_once(Stream& s, std::int64_t now_ms);
     void drain(Stream& s);
 
@@ -236,10 +253,10 @@ private:
     std::vector<std::pair<int, int>> instance_fds_;  // (stdout, stderr) write ends
     std::vector<pid_t> pids_;
     FileSink* event_sink_ = nullptr;
-    std::string out_;    // the prefixed form of what is being delivered
+    std::string out_;    // room for the prefixed form of what is being delivered
     std::string stamp_;  // cached prefix for stamp_sec_/stamp_ms_
     std::int64_t stamp_ms_ = -1;
-    std::vector<char> buf_;
+    std::unique_ptr<char[]> buf_;
 };
 
 }  // namespace daemonize::capture

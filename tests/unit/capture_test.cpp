@@ -121,6 +121,44 @@ TEST_CASE("Framer: bytes are kept exactly whatever the chunking") {
     }
 }
 
+// Each record the framer emits, checked against its contract: a whole record
+// is complete lines none longer than max_line; a piece is at most max_line
+// bytes of one line; nothing held back that could have been passed on.
+TEST_CASE("Framer: runs of lines around max_line, whatever the chunking") {
+    constexpr size_t max_line = 16;
+    std::string input;
+    std::srand(7);
+    for (int i = 0; i < 3000; ++i) {
+        // Mostly lines near the limit on either side, some empty, some long.
+        size_t len = static_cast<size_t>(std::rand() % 4 == 0 ? std::rand() % 50 : 14 + std::rand() % 5);
+        input += std::string(len, static_cast<char>('a' + i % 26)) + "\n";
+    }
+    for (size_t chunk : {1, 3, 16, 17, 40, 333, 100000}) {
+        CAPTURE(chunk);
+        Framer f(max_line);
+        std::string seen;
+        bool ok = true;
+        for (size_t at = 0; at < input.size(); at += chunk) {
+            f.feed(std::string_view(input).substr(at, chunk), 0, [&](std::string_view t, bool whole) {
+                seen += t;
+                if (whole) {
+                    if (t.empty() || t.back() != '\n') ok = false;
+                    for (size_t start = 0; start < t.size();) {
+                        size_t nl = t.find('\n', start);
+                        if (nl - start > max_line) ok = false;
+                        start = nl + 1;
+                    }
+                } else if (t.size() > max_line || t.find('\n') != std::string_view::npos) {
+                    ok = false;
+                }
+            });
+        }
+        CHECK(ok);
+        CHECK(f.held_since() == -1);  // the input ends with a newline: nothing held
+        CHECK(seen == input);
+    }
+}
+
 TEST_CASE("FileSink: rotation at line boundaries keeps exactly N old files") {
     char tmpl[] = "/tmp/capture-test.XXXXXX";
     REQUIRE(mkdtemp(tmpl) != nullptr);
