@@ -2,6 +2,8 @@
 #include "posix.hpp"
 
 #include <fcntl.h>
+#include <link.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -90,6 +92,26 @@ Status ensure_stdio_open() {
         }
     }
     return Ok{};
+}
+
+void drop_program_pages() noexcept {
+    // The first object dl_iterate_phdr() reports is the program itself.
+    ::dl_iterate_phdr(
+        [](dl_phdr_info* info, size_t, void*) -> int {
+            const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+            for (int i = 0; i < info->dlpi_phnum; ++i) {
+                const ElfW(Phdr)& ph = info->dlpi_phdr[i];
+                // Writable segments hold data; only whole pages of the rest.
+                if (ph.p_type != PT_LOAD || (ph.p_flags & PF_W) != 0) continue;
+                std::uintptr_t start = info->dlpi_addr + ph.p_vaddr;
+                std::uintptr_t end = start + ph.p_memsz;
+                start = (start + page - 1) & ~(page - 1);
+                end &= ~(page - 1);
+                if (end > start) (void)::madvise(reinterpret_cast<void*>(start), end - start, MADV_DONTNEED);
+            }
+            return 1;
+        },
+        nullptr);
 }
 
 }  // namespace daemonize::sys

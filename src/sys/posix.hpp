@@ -50,4 +50,11 @@ auto retry_eintr(F f) {
     return r;
 }
 
+/// Drops the pages of the program's own read-only segments (its code and
+/// constants) from this process's page tables: a resident supervisor then
+/// keeps mapped only what its loop touches again, and the rest (parsing,
+/// planning) stops counting in its RSS. Used pages come back from the page
+/// cache, without I/O. Best effort.
+void drop_program_pages() noexcept;
+
 }  // namespace daemonize::sys
