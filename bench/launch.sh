@@ -22,6 +22,22 @@ command -v start-stop-daemon >/dev/null &&
 set -- "$@" "$work/forkexec"
 
 hyperfine -N --warmup 20 --runs "$runs" --export-json "$work/out.json" "$@" >/dev/null 2>&1
+# For bench/plot.sh: per command, percentiles 5, 25, 50, 75 and 95 in ms.
+if [ -n "${PLOT_DATA:-}" ]; then
+    python3 - "$work/out.json" > "$PLOT_DATA/launch.dat" <<'PY'
+import json, sys
+results = json.load(open(sys.argv[1]))["results"]
+for i, r in enumerate(results):
+    t = sorted(x * 1000 for x in r["times"])
+    q = lambda p: t[min(len(t) - 1, int(len(t) * p))]
+    label = r["command"].split()[0].rsplit("/", 1)[-1]
+    label = {"daemonize": "daemonize", "setsid": "setsid -f", "daemon": "daemon (libslack)",
+             "start-stop-daemon": "start-stop-daemon", "forkexec": "bare fork+exec"}.get(label, label)
+    if r["command"].startswith("/usr/") and label == "daemonize":
+        label = "bmc daemonize"
+    print('%d "%s" %.4f %.4f %.4f %.4f %.4f' % (i, label, q(.05), q(.25), q(.5), q(.75), q(.95)))
+PY
+fi
 # hyperfine's JSON has one key per line; pick command and median. The ratio
 # is ours over the fastest peer (not counting the bare reference).
 awk -F'"' '

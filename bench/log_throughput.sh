@@ -26,7 +26,7 @@ cmp -s "$work/input" "$work/check.log" || { echo "daemonize's log differs from t
 rm "$work/check.log"
 
 report() {  # hyperfine JSON → table; the first command is the reference
-    awk -F'"' -v bytes="$bytes" '
+    awk -F'"' -v bytes="$bytes" -v plot="${PLOT_DATA:+$PLOT_DATA/log.dat}" '
         /"command":/ { cmd = $4 }
         /"median":/ { split($3, v, /[:,]/); med[++n] = v[2]; name[n] = cmd }
         END {
@@ -34,6 +34,7 @@ report() {  # hyperfine JSON → table; the first command is the reference
                 label = name[i]; gsub(/\/tmp\/[^ ]*\//, "", label)
                 if (length(label) > 62) label = substr(label, 1, 59) "..."
                 printf "%-62s %9.3f %8.0f %8.0f%%\n", label, med[i], bytes / med[i] / 1e6, 100 * med[1] / med[i]
+                if (plot != "") printf "\"%s\" %.1f\n", label, bytes / med[i] / 1e6 >> plot
             }
         }' "$out"
 }
