@@ -21,50 +21,36 @@
 namespace daemonize {
 namespace {
 
-// The session leader of a supervisor: new session, then fork again so the daemon is not a
-// session leader and can never acquire a controlling terminal.
-[[noreturn]] void run_session_leader(const LaunchPlan& plan, const DaemonMain& daemon_main, int report_fd) noexcept {
-    if (::setsid() == -1) {
-        send_report(report_fd, Stage::setsid, errno);
-        _exit(125);
-    }
-    pid_t pid = ::fork();
-    if (pid == -1) {
-        send_report(report_fd, Stage::fork, errno);
-        _exit(125);
-    }
-    if (pid == 0) {
-        if (daemon_main) daemon_main(report_fd);
-        exec_daemon(plan, report_fd);
-    }
-    send_report(report_fd, Stage::started, pid);
-    _exit(0);
-}
-
-// The plain daemon's side of the same (no supervisor): vfork twice, the
-// way posix_spawn starts a process. No page tables are copied, and each
-// parent resumes exactly when its child has exec'd or exited, so when the
-// caller runs again the daemon's exec is decided and reported: measured
-// here, 0.14 ms less of the caller's wait than fork twice (bench/launch.sh).
-// The rules of spawn_instance() (spawn.cpp) hold for both children: they
-// run on the caller's memory and stack, use only data prepared before,
-// write no memory of the caller's (not even the pipe's RAII objects), and
-// leave only through execve or _exit.
+// A plain daemon (no supervisor) is started by vfork, twice, the way
+// posix_spawn starts a process: no page tables are copied, and each parent
+// resumes exactly when its child has exec'd or exited, so when the caller
+// runs again the daemon's exec is decided and reported (measured here,
+// 0.14 ms less of the caller's wait than fork twice, bench/launch.sh). The
+// rules of spawn_instance() (spawn.cpp) hold for both children: they run on
+// the caller's memory and stack, use only data prepared before, write no
+// memory of the caller's (not even the pipe's RAII objects), and leave only
+// through execve or _exit. A supervisor stays, so it is forked.
 [[gnu::noinline]] pid_t vfork_daemon(const LaunchPlan& plan, int report_fd) noexcept {
     pid_t pid = ::vfork();
     if (pid == 0) exec_daemon(plan, report_fd);
     return pid;
 }
 
-[[noreturn]] void run_vforked_leader(const LaunchPlan& plan, int report_fd) noexcept {
+// The session leader: new session, then fork again so the daemon is not a
+// session leader and can never acquire a controlling terminal.
+[[noreturn]] void run_session_leader(const LaunchPlan& plan, const DaemonMain& daemon_main, int report_fd) noexcept {
     if (::setsid() == -1) {
         send_report(report_fd, Stage::setsid, errno);
         _exit(125);
     }
-    pid_t pid = vfork_daemon(plan, report_fd);
+    pid_t pid = daemon_main ? ::fork() : vfork_daemon(plan, report_fd);
     if (pid == -1) {
         send_report(report_fd, Stage::fork, errno);
         _exit(125);
+    }
+    if (pid == 0) {  // forked: the supervisor
+        daemon_main(report_fd);
+        exec_daemon(plan, report_fd);
     }
     send_report(report_fd, Stage::started, pid);
     _exit(0);
@@ -72,12 +58,12 @@ namespace {
 
 [[gnu::noinline]] pid_t vfork_session_leader(const LaunchPlan& plan, int report_fd) noexcept {
     pid_t pid = ::vfork();
-    if (pid == 0) run_vforked_leader(plan, report_fd);
+    if (pid == 0) run_session_leader(plan, DaemonMain{}, report_fd);
     return pid;
 }
 
-// The session leader and the daemon, for a plain daemon by vfork, for a
-// supervisor (which stays) by fork. Returns the leader's PID, or -1 with errno.
+// The session leader and, through it, the daemon. Returns the leader's
+// PID, or -1 with errno.
 pid_t start_session_leader(const LaunchPlan& plan, const DaemonMain& daemon_main, sys::Pipe& pipe) {
     if (!daemon_main) {
         // Every signal blocked until both children are gone: no handler may
