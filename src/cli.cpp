@@ -19,6 +19,7 @@ extern ostream cout, cerr, clog;
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <array>
 #include <bitset>
 #include <iterator>
 #include <optional>
@@ -93,7 +94,7 @@ struct RawOptions {
 };
 
 // The parser is built for each command line from these rows, with only the
-// rows its option words name (scan_option_words): CLI11 takes a few
+// rows its option words name (read_option_words): CLI11 takes a few
 // microseconds to set up each option, 0.17 ms for all of them, which was the
 // largest part of the caller's wait for a plain `daemonize COMMAND`. The
 // order of the rows is the order of --help.
@@ -105,13 +106,15 @@ struct Build {
 };
 
 enum class Takes {
-    nothing,  // a flag (at most "=VALUE" in the same word)
+    nothing,  // a flag ("=VALUE" in the same word only where its names say "{...}")
     word,     // an option: its value is the rest of the word, or the next word
+    words,    // the same, and it may be given again (-E, --listen...)
 };
 
 struct Row {
     const char* names;  // as CLI11 reads them: "-c,--chdir", "--timestamps{iso}"
     Takes takes;
+    const char* value;  // what the value is, for --help and messages ("FILE")
     const char* group;
     CLI::Option* (*add)(Build&);
 };
@@ -128,167 +131,149 @@ constexpr const char* general = "General";
 
 constexpr Takes flag = Takes::nothing;
 constexpr Takes word = Takes::word;
+constexpr Takes words = Takes::words;
 
 constexpr Row rows[] = {
-    {"-c,--chdir", word, detach, [](Build& b) {
-         return b.app.add_option(b.names, b.o.chdir, "Working directory of COMMAND (default /)")->type_name("DIR"); }},
-    {"-m,--umask", word, detach, [](Build& b) {
-         return b.app.add_option(b.names, b.raw.umask, "File mode creation mask (default 022)")->type_name("OCTAL"); }},
-    {"-E,--env", word, detach, [](Build& b) {
-         return b.app.add_option(b.names, b.raw.env, "Set an environment variable (repeatable)")
-             ->type_name("NAME=VALUE")->allow_extra_args(false); }},
+    {"-c,--chdir", word, "DIR", detach, [](Build& b) {
+         return b.app.add_option(b.names, b.o.chdir, "Working directory of COMMAND (default /)"); }},
+    {"-m,--umask", word, "OCTAL", detach, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.umask, "File mode creation mask (default 022)"); }},
+    {"-E,--env", words, "NAME=VALUE", detach, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.env, "Set an environment variable (repeatable)")->allow_extra_args(false); }},
 
-    {"-i,--stdin", word, output, [](Build& b) {
-         return b.app.add_option(b.names, b.o.stdio.in, "Standard input (default /dev/null)")->type_name("FILE"); }},
-    {"-o,--stdout", word, output, [](Build& b) {
-         return b.app.add_option(b.names, b.o.stdio.out, "Append standard output to FILE (default /dev/null)")
-             ->type_name("FILE"); }},
-    {"-e,--stderr", word, output, [](Build& b) {
-         return b.app.add_option(b.names, b.o.stdio.err, "Append standard error to FILE (default: as -o)")
-             ->type_name("FILE"); }},
-    {"--truncate", flag, output, [](Build& b) {
+    {"-i,--stdin", word, "FILE", output, [](Build& b) {
+         return b.app.add_option(b.names, b.o.stdio.in, "Standard input (default /dev/null)"); }},
+    {"-o,--stdout", word, "FILE", output, [](Build& b) {
+         return b.app.add_option(b.names, b.o.stdio.out, "Append standard output to FILE (default /dev/null)"); }},
+    {"-e,--stderr", word, "FILE", output, [](Build& b) {
+         return b.app.add_option(b.names, b.o.stdio.err, "Append standard error to FILE (default: as -o)"); }},
+    {"--truncate", flag, nullptr, output, [](Build& b) {
          return b.app.add_flag(b.names, b.o.stdio.truncate, "Truncate -o/-e files instead of appending"); }},
 
-    {"-p,--pidfile", word, detach, [](Build& b) {
-         return b.app.add_option(b.names, b.o.pidfile, "Write and lock a pidfile; refuse to start twice")
-             ->type_name("FILE"); }},
-    {"-u,--user", word, detach, [](Build& b) {
-         return b.app.add_option(b.names, b.o.identity.user, "Run as USER (name or uid), optionally :GROUP")
-             ->type_name("USER[:GROUP]"); }},
-    {"-g,--group", word, detach, [](Build& b) {
-         return b.app.add_option(b.names, b.o.identity.group, "Run with group GROUP (name or gid)")
-             ->type_name("GROUP"); }},
+    {"-p,--pidfile", word, "FILE", detach, [](Build& b) {
+         return b.app.add_option(b.names, b.o.pidfile, "Write and lock a pidfile; refuse to start twice"); }},
+    {"-u,--user", word, "USER[:GROUP]", detach, [](Build& b) {
+         return b.app.add_option(b.names, b.o.identity.user, "Run as USER (name or uid), optionally :GROUP"); }},
+    {"-g,--group", word, "GROUP", detach, [](Build& b) {
+         return b.app.add_option(b.names, b.o.identity.group, "Run with group GROUP (name or gid)"); }},
 
-    {"--env-file", word, harden, [](Build& b) {
-         return b.app.add_option(b.names, b.o.env_files, "Read NAME=VALUE lines (systemd syntax; -FILE: optional)")
-             ->type_name("FILE")->allow_extra_args(false); }},
-    {"--clear-env", flag, harden, [](Build& b) {
+    {"--env-file", words, "FILE", harden, [](Build& b) {
+         return b.app.add_option(b.names, b.o.env_files, "Read NAME=VALUE lines (systemd syntax; -FILE: optional)")->allow_extra_args(false); }},
+    {"--clear-env", flag, nullptr, harden, [](Build& b) {
          return b.app.add_flag(b.names, b.o.clear_env, "Start from an empty environment (PATH, -E, --env-file)"); }},
-    {"--unset", word, harden, [](Build& b) {
-         return b.app.add_option(b.names, b.o.unset_env, "Remove a variable from the environment (repeatable)")
-             ->type_name("NAME")->allow_extra_args(false); }},
-    {"--chroot", word, harden, [](Build& b) {
-         return b.app.add_option(b.names, b.o.harden.chroot, "Change the root directory; -c and COMMAND are inside it")
-             ->type_name("DIR"); }},
-    {"--nice", word, harden, [](Build& b) {
-         return b.app.add_option(b.names, b.raw.nice, "Scheduling niceness, -20 (favoured) to 19")->type_name("N"); }},
-    {"--ionice", word, harden, [](Build& b) {
-         return b.app.add_option(b.names, b.raw.ionice, "I/O class: idle, best-effort[:0-7], realtime[:0-7]")
-             ->type_name("CLASS[:LEVEL]"); }},
-    {"--sched", word, harden, [](Build& b) {
-         return b.app.add_option(b.names, b.raw.sched, "CPU policy: other, batch, idle, fifo:PRIO, rr:PRIO")
-             ->type_name("POLICY[:PRIO]"); }},
-    {"--cpus", word, harden, [](Build& b) {
-         return b.app.add_option(b.names, b.raw.cpus, "Run only on these CPUs, like 0-3,6")->type_name("LIST"); }},
-    {"--oom-score-adj", word, harden, [](Build& b) {
-         return b.app.add_option(b.names, b.raw.oom_score_adj, "OOM killer preference, -1000 to 1000")
-             ->type_name("N"); }},
-    {"--limit", word, harden, [](Build& b) {
-         return b.app.add_option(b.names, b.raw.limits, "Resource limit, like nofile=4096 or core=unlimited")
-             ->type_name("NAME=SOFT[:HARD]")->allow_extra_args(false); }},
-    {"--no-new-privs", flag, harden, [](Build& b) {
+    {"--unset", words, "NAME", harden, [](Build& b) {
+         return b.app.add_option(b.names, b.o.unset_env, "Remove a variable from the environment (repeatable)")->allow_extra_args(false); }},
+    {"--chroot", word, "DIR", harden, [](Build& b) {
+         return b.app.add_option(b.names, b.o.harden.chroot, "Change the root directory; -c and COMMAND are inside it"); }},
+    {"--nice", word, "N", harden, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.nice, "Scheduling niceness, -20 (favoured) to 19"); }},
+    {"--ionice", word, "CLASS[:LEVEL]", harden, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.ionice, "I/O class: idle, best-effort[:0-7], realtime[:0-7]"); }},
+    {"--sched", word, "POLICY[:PRIO]", harden, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.sched, "CPU policy: other, batch, idle, fifo:PRIO, rr:PRIO"); }},
+    {"--cpus", word, "LIST", harden, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.cpus, "Run only on these CPUs, like 0-3,6"); }},
+    {"--oom-score-adj", word, "N", harden, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.oom_score_adj, "OOM killer preference, -1000 to 1000"); }},
+    {"--limit", words, "NAME=SOFT[:HARD]", harden, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.limits, "Resource limit, like nofile=4096 or core=unlimited")->allow_extra_args(false); }},
+    {"--no-new-privs", flag, nullptr, harden, [](Build& b) {
          return b.app.add_flag(b.names, b.o.harden.no_new_privs, "COMMAND can never gain privileges (setuid, file caps)"); }},
-    {"--keep-caps", word, harden, [](Build& b) {
-         return b.app.add_option(b.names, b.raw.keep_caps, "Keep only these capabilities (ambient, also after -u)")
-             ->type_name("CAP[,CAP...]"); }},
-    {"--cap-bound", flag, harden, [](Build& b) {
+    {"--keep-caps", word, "CAP[,CAP...]", harden, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.keep_caps, "Keep only these capabilities (ambient, also after -u)"); }},
+    {"--cap-bound", flag, nullptr, harden, [](Build& b) {
          return b.app.add_flag(b.names, b.o.harden.cap_bound, "Also drop every other capability from the bounding set"); }},
 
-    {"--listen", word, sockets, [](Build& b) {
-         return b.app.add_option(b.names, b.raw.listen, "Bind tcp:[HOST:]PORT, udp:[HOST:]PORT or unix:PATH (repeatable)")
-             ->type_name("[NAME=]SPEC")->allow_extra_args(false); }},
-    {"--listen-mode", word, sockets, [](Build& b) {
-         return b.app.add_option(b.names, b.raw.listen_mode, "Mode of unix: sockets (default 0666)")
-             ->type_name("OCTAL"); }},
+    {"--listen", words, "[NAME=]SPEC", sockets, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.listen, "Bind tcp:[HOST:]PORT, udp:[HOST:]PORT or unix:PATH (repeatable)")->allow_extra_args(false); }},
+    {"--listen-mode", word, "OCTAL", sockets, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.listen_mode, "Mode of unix: sockets (default 0666)"); }},
 
-    {"-f,--foreground", flag, supervision, [](Build& b) {
+    {"-f,--foreground", flag, nullptr, supervision, [](Build& b) {
          return b.app.add_flag(b.names, b.o.supervise.foreground, "Do not detach; run as the command's parent (init)"); }},
-    {"-r", flag, supervision, [](Build& b) {
+    {"-r", flag, nullptr, supervision, [](Build& b) {
          return b.app.add_flag(b.names, b.raw.restart_flag, "Restart on failure (--restart on-failure)"); }},
-    {"--restart", word, supervision, [](Build& b) {
-         return b.app.add_option(b.names, b.raw.restart, "Restart policy: always, on-failure, no")
-             ->type_name("POLICY"); }},
-    {"-n,--instances", word, supervision, [](Build& b) {
-         return b.app.add_option(b.names, b.raw.instances, "Run N instances (0: one per CPU)")->type_name("N"); }},
-    {"--max-restarts", word, supervision, [](Build& b) {
-         return b.app.add_option(b.names, b.raw.max_restarts, "Give up after N restarts (in SECS)")
-             ->type_name("N[/SECS]"); }},
-    {"--restart-delay", word, supervision, [](Build& b) {
-         return b.app.add_option(b.names, b.raw.restart_delay, "Backoff between restarts (default 0.1:30)")
-             ->type_name("MIN[:MAX]"); }},
-    {"--success-exit", word, supervision, [](Build& b) {
-         return b.app.add_option(b.names, b.raw.success_exit, "Exit codes that count as success (default 0)")
-             ->type_name("N[,N...]"); }},
-    {"--stop-timeout", word, supervision, [](Build& b) {
-         return b.app.add_option(b.names, b.raw.stop_timeout, "Seconds between SIGTERM and SIGKILL (default 10)")
-             ->type_name("SECS"); }},
-    {"--child-pidfile", word, supervision, [](Build& b) {
-         return b.app.add_option(b.names, b.o.supervise.child_pidfile, "Write the instance's PID to FILE")
-             ->type_name("FILE"); }},
-    {"--watchdog", word, supervision, [](Build& b) {
-         return b.app.add_option(b.names, b.raw.watchdog, "Kill and restart an instance silent for SECS (WATCHDOG=1)")
-             ->type_name("SECS"); }},
+    {"--restart", word, "POLICY", supervision, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.restart, "Restart policy: always, on-failure, no"); }},
+    {"-n,--instances", word, "N", supervision, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.instances, "Run N instances (0: one per CPU)"); }},
+    {"--max-restarts", word, "N[/SECS]", supervision, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.max_restarts, "Give up after N restarts (in SECS)"); }},
+    {"--restart-delay", word, "MIN[:MAX]", supervision, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.restart_delay, "Backoff between restarts (default 0.1:30)"); }},
+    {"--success-exit", word, "N[,N...]", supervision, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.success_exit, "Exit codes that count as success (default 0)"); }},
+    {"--stop-timeout", word, "SECS", supervision, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.stop_timeout, "Seconds between SIGTERM and SIGKILL (default 10)"); }},
+    {"--child-pidfile", word, "FILE", supervision, [](Build& b) {
+         return b.app.add_option(b.names, b.o.supervise.child_pidfile, "Write the instance's PID to FILE"); }},
+    {"--watchdog", word, "SECS", supervision, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.watchdog, "Kill and restart an instance silent for SECS (WATCHDOG=1)"); }},
 
-    {"--timestamps{iso}", flag, logging, [](Build& b) {
+    {"--timestamps{iso}", flag, nullptr, logging, [](Build& b) {
          return b.app.add_flag(b.names, b.raw.timestamps, "Prefix lines with the local time (=unix: epoch secs)"); }},
-    {"--log-prefix", flag, logging, [](Build& b) {
+    {"--log-prefix", flag, nullptr, logging, [](Build& b) {
          return b.app.add_flag(b.names, b.o.log.prefix, "Prefix lines with the instance number: [i]"); }},
-    {"--log-max-size", word, logging, [](Build& b) {
-         return b.app.add_option(b.names, b.raw.log_max_size, "Rotate -o/-e files before they exceed SIZE")
-             ->type_name("SIZE"); }},
-    {"--log-keep", word, logging, [](Build& b) {
-         return b.app.add_option(b.names, b.raw.log_keep, "Rotated files kept: FILE.1 ... FILE.N (default 5)")
-             ->type_name("N"); }},
-    {"--syslog{}", flag, logging, [](Build& b) {
+    {"--log-max-size", word, "SIZE", logging, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.log_max_size, "Rotate -o/-e files before they exceed SIZE"); }},
+    {"--log-keep", word, "N", logging, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.log_keep, "Rotated files kept: FILE.1 ... FILE.N (default 5)"); }},
+    {"--syslog{}", flag, nullptr, logging, [](Build& b) {
          return b.app.add_flag(b.names, b.raw.syslog_tag, "Lines to syslog, tag TAG (default: COMMAND's name)"); }},
-    {"--forward-hup", flag, logging, [](Build& b) {
+    {"--forward-hup", flag, nullptr, logging, [](Build& b) {
          return b.app.add_flag(b.names, b.o.log.forward_hup, "SIGHUP reopens the logs; also forward it"); }},
 
-    {"-w,--wait-ready", flag, readiness, [](Build& b) {
+    {"-w,--wait-ready", flag, nullptr, readiness, [](Build& b) {
          return b.app.add_flag(b.names, b.o.ready.wait, "Return once COMMAND sends READY=1 to $NOTIFY_SOCKET"); }},
-    {"--ready-timeout", word, readiness, [](Build& b) {
-         return b.app.add_option(b.names, b.raw.ready_timeout, "Else stop it and exit 124 (default 60, 0: no limit)")
-             ->type_name("SECS"); }},
-    {"--ready-fd", word, readiness, [](Build& b) {
-         return b.app.add_option(b.names, b.raw.ready_fd, "Ready = a newline on fd N (s6 style; implies -w)")
-             ->type_name("N"); }},
-    {"--min-uptime", word, readiness, [](Build& b) {
-         return b.app.add_option(b.names, b.raw.min_uptime, "Started = still running after SECS (else a failed start)")
-             ->type_name("SECS"); }},
+    {"--ready-timeout", word, "SECS", readiness, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.ready_timeout, "Else stop it and exit 124 (default 60, 0: no limit)"); }},
+    {"--ready-fd", word, "N", readiness, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.ready_fd, "Ready = a newline on fd N (s6 style; implies -w)"); }},
+    {"--min-uptime", word, "SECS", readiness, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.min_uptime, "Started = still running after SECS (else a failed start)"); }},
 
-    {"--status", flag, control, [](Build& b) {
+    {"--status", flag, nullptr, control, [](Build& b) {
          return b.app.add_flag(b.names, b.raw.status, "Is it running? Exit 0 running, 1 stale, 3 not running"); }},
-    {"--stop", flag, control, [](Build& b) {
+    {"--stop", flag, nullptr, control, [](Build& b) {
          return b.app.add_flag(b.names, b.raw.stop, "SIGTERM (or --signal), wait, SIGKILL everything left"); }},
-    {"--signal", word, control, [](Build& b) {
-         return b.app.add_option(b.names, b.raw.signal, "Send SIG (name or number); with --stop, stop with it")
-             ->type_name("SIG"); }},
-    {"--retry", word, control, [](Build& b) {
-         return b.app.add_option(b.names, b.raw.retry, "--stop schedule: SECS, or like TERM/30/KILL/5")
-             ->type_name("SCHEDULE"); }},
-    {"--json", flag, control, [](Build& b) {
+    {"--signal", word, "SIG", control, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.signal, "Send SIG (name or number); with --stop, stop with it"); }},
+    {"--retry", word, "SCHEDULE", control, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.retry, "--stop schedule: SECS, or like TERM/30/KILL/5"); }},
+    {"--json", flag, nullptr, control, [](Build& b) {
          return b.app.add_flag(b.names, b.o.json, "With --status: one JSON document (schema in the man page)"); }},
-    {"--scale", word, control, [](Build& b) {
-         return b.app.add_option(b.names, b.raw.scale, "Supervisor: run N instances from now on")->type_name("N"); }},
-    {"--reload", flag, control, [](Build& b) {
+    {"--scale", word, "N", control, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.scale, "Supervisor: run N instances from now on"); }},
+    {"--reload", flag, nullptr, control, [](Build& b) {
          return b.app.add_flag(b.names, b.raw.reload, "Supervisor: replace every instance, one at a time, no downtime"); }},
-    {"--restart-instance", word, control, [](Build& b) {
-         return b.app.add_option(b.names, b.raw.restart_instance, "Supervisor: replace instance I the same way")
-             ->type_name("I"); }},
+    {"--restart-instance", word, "I", control, [](Build& b) {
+         return b.app.add_option(b.names, b.raw.restart_instance, "Supervisor: replace instance I the same way"); }},
 
-    {"-v,--verbose", flag, general, [](Build& b) {
+    {"-v,--verbose", flag, nullptr, general, [](Build& b) {
          return b.app.add_flag(b.names, b.raw.verbose, "Report each step on stderr"); }},
-    {"-q,--quiet", flag, general, [](Build& b) {
+    {"-q,--quiet", flag, nullptr, general, [](Build& b) {
          return b.app.add_flag(b.names, b.raw.quiet, "Print errors only, no warnings"); }},
 };
 
 constexpr size_t row_count = std::size(rows);
 using RowSet = std::bitset<row_count>;
 
-// Options that exclude each other (CLI11 reports the pair), when both are built.
-constexpr std::pair<const char*, const char*> exclusions[] = {
-    {"--restart", "-r"}, {"--stop", "--status"}, {"--signal", "--status"}, {"--retry", "--status"},
-    {"--scale", "--status"}, {"--reload", "--status"}, {"--restart-instance", "--status"}, {"-q", "-v"},
+// Options that exclude each other, and why (said before CLI11 parses; CLI11
+// is told too, when both are built).
+struct Exclusion {
+    const char* a;
+    const char* b;
+    const char* why;
+};
+constexpr Exclusion exclusions[] = {
+    {"--restart", "-r", "-r is short for --restart on-failure; give one of them"},
+    {"--stop", "--status", "--status only asks; give it alone"},
+    {"--signal", "--status", "--status only asks; give it alone"},
+    {"--retry", "--status", "--status only asks; give it alone"},
+    {"--scale", "--status", "--status only asks; give it alone"},
+    {"--reload", "--status", "--status only asks; give it alone"},
+    {"--restart-instance", "--status", "--status only asks; give it alone"},
+    {"-q", "-v", "-q prints errors only, -v every step; give one of them"},
 };
 
 // "-c,--chdir" names "-c" and "--chdir"; "--timestamps{iso}" names "--timestamps".
@@ -311,59 +296,219 @@ std::optional<size_t> find_row(std::string_view name) {
     return std::nullopt;
 }
 
-// The rows the option words (those before COMMAND) name, read the way CLI11
-// reads them: "--name", "--name=VALUE", "--name VALUE", "-abc" (flags),
-// "-pVALUE", "-p VALUE". Anything it is not sure of (--help, an unknown
-// name, a value that looks like an option, "-") builds every row, so CLI11
-// itself judges and words the error.
-RowSet scan_option_words(const std::vector<std::string>& args) {
-    RowSet all;
-    all.set();
-    RowSet named;
-    for (size_t i = 1; i < args.size(); ++i) {
-        std::string_view w = args[i];
-        if (w == "--" || w.empty() || w[0] != '-') return named;
-        if (w == "-") return all;
-        bool takes_next = false;
-        if (w[1] == '-') {
-            std::string_view name = w.substr(0, w.find('='));
-            if (name == "--help") return all;
-            if (name == "--version") continue;
-            auto row = find_row(name);
-            if (!row) return all;
-            named.set(*row);
-            takes_next = rows[*row].takes == Takes::word && name.size() == w.size();
+// One option (a word, or a letter of "-abc") before COMMAND, read the way
+// CLI11 will read it.
+struct Token {
+    enum class Kind { row, help, version, unknown };
+    Kind kind = Kind::unknown;
+    size_t row = 0;                    // Kind::row
+    std::string spelled;               // "--pidfile", "-p", "-x"
+    std::string word;                  // the whole word it is part of
+    std::optional<std::string> value;  // its value ("=VALUE" on a flag too)
+    bool missing_value = false;        // it takes a value and none followed
+};
+
+struct OptionWords {
+    std::vector<Token> tokens;
+    size_t command_at = 0;  // index in args of COMMAND (or its "--")
+    bool unsure = false;    // CLI11 may read something otherwise: build every row
+};
+
+OptionWords read_option_words(const std::vector<std::string>& args) {
+    OptionWords out;
+    size_t i = 1;
+    // CLI11 takes the next word as the value whatever it is ("--nice -5",
+    // "--env-file -optional.env", even "-p -h"); only the end is missing.
+    auto take_value = [&](Token& t) {
+        if (i + 1 < args.size()) {
+            t.value = args[++i];
         } else {
-            for (size_t c = 1; c < w.size(); ++c) {
-                const char letter[3] = {'-', w[c], '\0'};
-                if (w[c] == 'h') return all;
-                if (w[c] == 'V') continue;
-                auto row = find_row(letter);
-                if (!row) return all;
-                named.set(*row);
-                if (rows[*row].takes == Takes::word) {
-                    takes_next = c + 1 == w.size();
-                    break;
-                }
-            }
+            t.missing_value = true;
         }
-        if (takes_next) {
-            if (++i == args.size()) return named;
-            if (!args[i].empty() && args[i][0] == '-') return all;
+    };
+    for (; i < args.size(); ++i) {
+        const std::string& w = args[i];
+        if (w == "--" || w.empty() || w[0] != '-') break;
+        if (w == "-") {
+            out.unsure = true;
+            break;
+        }
+        if (w[1] == '-') {
+            Token t;
+            auto eq = w.find('=');
+            t.spelled = w.substr(0, eq);
+            t.word = w;
+            if (eq != std::string::npos) t.value = w.substr(eq + 1);
+            if (t.spelled == "--help") {
+                t.kind = Token::Kind::help;
+            } else if (t.spelled == "--version") {
+                t.kind = Token::Kind::version;
+            } else if (auto row = find_row(t.spelled)) {
+                t.kind = Token::Kind::row;
+                t.row = *row;
+                if (rows[*row].takes != Takes::nothing && !t.value) take_value(t);
+            }
+            out.tokens.push_back(std::move(t));
+            continue;
+        }
+        for (size_t c = 1; c < w.size(); ++c) {
+            if (w[c] == '=' && c > 1) {  // "-w=1": a value given to the flag before it
+                out.tokens.back().value = w.substr(c + 1);
+                break;
+            }
+            Token t;
+            t.spelled = std::string{'-', w[c]};
+            t.word = w;
+            if (w[c] == 'h') {
+                t.kind = Token::Kind::help;
+            } else if (w[c] == 'V') {
+                t.kind = Token::Kind::version;
+            } else if (auto row = find_row(t.spelled)) {
+                t.kind = Token::Kind::row;
+                t.row = *row;
+            }
+            const bool takes = t.kind == Token::Kind::row && rows[t.row].takes != Takes::nothing;
+            if (takes && c + 1 < w.size()) t.value = w.substr(c + 1);
+            if (takes && c + 1 == w.size()) take_value(t);
+            const bool last = takes || t.kind == Token::Kind::unknown;
+            out.tokens.push_back(std::move(t));
+            if (last) break;
         }
     }
-    return named;
+    out.command_at = i;
+    return out;
+}
+
+// The rows to build: those named, or all of them when CLI11 may read the
+// words otherwise than read_option_words() did, or for --help.
+RowSet rows_to_build(const OptionWords& words) {
+    RowSet build;
+    if (words.unsure) return RowSet{}.set();
+    for (const Token& t : words.tokens) {
+        if (t.kind == Token::Kind::help || t.kind == Token::Kind::unknown) return RowSet{}.set();
+        if (t.kind == Token::Kind::row) build.set(t.row);
+    }
+    return build;
+}
+
+// The name a row is known by: its long name, else its short one.
+std::string row_name(const Row& row) {
+    std::string_view names = row.names;
+    names = names.substr(names.rfind(',') == std::string_view::npos ? 0 : names.rfind(',') + 1);
+    return std::string(names.substr(0, names.find('{')));
+}
+
+// Levenshtein distance, for "did you mean".
+size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+        size_t diagonal = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= b.size(); ++j) {
+            size_t up = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = up;
+        }
+    }
+    return row[b.size()];
+}
+
+// The long option an unknown "--name" most likely meant: the only one it
+// begins, or the nearest within a few typos.
+std::optional<std::string> closest_option(std::string_view unknown) {
+    std::vector<std::string> names{"--help", "--version"};
+    for (const Row& row : rows) {
+        if (std::string name = row_name(row); name.size() > 2 && name[1] == '-') names.push_back(name);
+    }
+    std::optional<std::string> prefixed;
+    int prefixes = 0;
+    for (const auto& name : names) {
+        if (unknown.size() >= 4 && name.compare(0, unknown.size(), unknown) == 0) {
+            prefixed = name;
+            ++prefixes;
+        }
+    }
+    if (prefixes == 1) return prefixed;
+    std::optional<std::string> best;
+    size_t best_distance = unknown.size() >= 10 ? 3 : 2;
+    for (const auto& name : names) {
+        if (size_t d = edit_distance(unknown, name); d <= best_distance && (!best || d < best_distance)) {
+            best = name;
+            best_distance = d;
+        }
+    }
+    return best;
+}
+
+// Options of other daemonizers, with what daemonize does instead.
+constexpr std::pair<const char*, const char*> foreign_options[] = {
+    {"-a", "appending to -o/-e files is the default (--truncate to truncate)"},
+    {"--append", "appending to -o/-e files is the default (--truncate to truncate)"},
+    {"-l", "the pidfile is the lock: -p FILE is locked while the daemon runs"},
+    {"--lock", "the pidfile is the lock: -p FILE is locked while the daemon runs"},
+    {"--lockfile", "the pidfile is the lock: -p FILE is locked while the daemon runs"},
+};
+
+Error unknown_option(const Token& t) {
+    std::string what = "unknown option '" + t.spelled + "'";
+    if (t.word.size() > 2 && t.word[1] != '-' && t.word != t.spelled) what += " in '" + t.word + "'";
+    for (const auto& [name, hint] : foreign_options) {
+        if (t.spelled == name) return usage_error(what + ": " + hint);
+    }
+    if (t.spelled.size() > 2 && t.spelled[1] == '-') {
+        if (auto near = closest_option(t.spelled)) return usage_error(what + " (did you mean " + *near + "?)");
+    }
+    return usage_error(what + " (see daemonize --help)");
+}
+
+// Mistakes in the option words, said in daemonize's own words before CLI11
+// parses (which would word them its own way, or not see them).
+std::optional<Error> check_option_words(const OptionWords& words, const std::vector<std::string>& args) {
+    std::array<const Token*, row_count> first{};
+    for (const Token& t : words.tokens) {
+        if (t.kind == Token::Kind::help || t.kind == Token::Kind::version) continue;
+        if (t.kind == Token::Kind::unknown) return unknown_option(t);
+        const Row& row = rows[t.row];
+        if (t.missing_value) {
+            const std::string name = row_name(row);
+            return usage_error(t.spelled + (name == t.spelled ? "" : " (" + name + ")") + " needs a value: " + row.value);
+        }
+        if (row.takes == Takes::nothing && t.value && std::string_view(row.names).find('{') == std::string_view::npos)
+            return usage_error("'" + t.word + "': " + t.spelled + " takes no value");
+        if (row.takes == Takes::word && first[t.row] != nullptr)
+            return usage_error(row_name(row) + " given twice ('" + first[t.row]->value.value_or("") + "' and '" +
+                               t.value.value_or("") + "'); give it once");
+        if (first[t.row] == nullptr) first[t.row] = &t;
+    }
+    for (const auto& x : exclusions) {
+        const Token* a = first[*find_row(x.a)];
+        const Token* b = first[*find_row(x.b)];
+        if (a != nullptr && b != nullptr)
+            return usage_error(a->spelled + " and " + b->spelled + " cannot be combined: " + x.why);
+    }
+    // "-r always": -r takes no value, so "always" would be run as COMMAND.
+    if (!words.tokens.empty() && words.command_at < args.size()) {
+        const Token& last = words.tokens.back();
+        const std::string& command = args[words.command_at];
+        if (last.kind == Token::Kind::row && row_name(rows[last.row]) == "-r" &&
+            (command == "always" || command == "on-failure" || command == "no"))
+            return usage_error("-r takes no value (it means --restart on-failure); for that policy write --restart " +
+                               command);
+    }
+    return std::nullopt;
 }
 
 void add_options(CLI::App& app, Options& o, RawOptions& raw, const RowSet& build) {
     for (size_t i = 0; i < row_count; ++i) {
         if (!build.test(i)) continue;
         Build b{app, o, raw, rows[i].names};
-        rows[i].add(b)->group(rows[i].group);
+        CLI::Option* opt = rows[i].add(b)->group(rows[i].group);
+        if (rows[i].value != nullptr) opt->type_name(rows[i].value);
     }
-    for (const auto& [a, b] : exclusions) {
-        CLI::Option* first = app.get_option_no_throw(a);
-        CLI::Option* second = app.get_option_no_throw(b);
+    for (const auto& x : exclusions) {
+        CLI::Option* first = app.get_option_no_throw(x.a);
+        CLI::Option* second = app.get_option_no_throw(x.b);
         if (first != nullptr && second != nullptr) first->excludes(second);
     }
     app.set_help_flag("-h,--help", "Show this help and exit")->group(general);
@@ -551,9 +696,10 @@ Status finish_ready(ReadyOptions& ready, const RawOptions& raw) {
     return Ok{};
 }
 
-// `stop_timeout_ok`: --stop-timeout also applies to --stop and to stopping a
-// command that was not ready in time.
-Status finish_supervise(SuperviseOptions& sv, const RawOptions& raw, bool stop_timeout_ok) {
+// --stop-timeout is accepted without supervision too: it also applies to
+// --stop and to stopping a command that was not ready in time, and is
+// harmless elsewhere.
+Status finish_supervise(SuperviseOptions& sv, const RawOptions& raw) {
     if (raw.restart_flag) {
         sv.restart = RestartPolicy::on_failure;
         sv.restart_given = true;
@@ -574,7 +720,7 @@ Status finish_supervise(SuperviseOptions& sv, const RawOptions& raw, bool stop_t
         {"--restart-delay", &raw.restart_delay}, {"--success-exit", &raw.success_exit},
         {"--stop-timeout", &raw.stop_timeout}, {"--child-pidfile", &sv.child_pidfile}, {"--watchdog", &raw.watchdog}};
     for (const auto& [name, value] : tuning) {
-        if (stop_timeout_ok && value == &raw.stop_timeout) continue;
+        if (value == &raw.stop_timeout) continue;
         if (!value->empty() && !sv.active())
             return usage_error(std::string(name) + " only applies when supervising (-r, --restart, -n or -f)");
     }
@@ -656,7 +802,7 @@ Status finish(Options& o, const RawOptions& raw) {
     // and a resident daemonize with files takes the output through itself.
     SuperviseOptions& sv = o.supervise;
     sv.for_logging = o.log.given && !sv.foreground && !raw.restart_flag && raw.restart.empty() && raw.instances.empty();
-    if (auto ok = finish_supervise(sv, raw, raw.stop || o.ready.wait); !ok) return ok;
+    if (auto ok = finish_supervise(sv, raw); !ok) return ok;
     if (!sv.child_pidfile.empty() && sv.child_pidfile == o.pidfile)
         return usage_error("--child-pidfile and --pidfile name the same file '" + o.pidfile + "'");
     sv.capture = o.log.given || (sv.active() && (!o.stdio.out.empty() || !o.stdio.err.empty()));
@@ -682,7 +828,7 @@ std::string check_option_table() {
         const CLI::Option* opt = app.get_option_no_throw(std::string(first));
         if (opt == nullptr) return std::string(first) + ": not found";
         const bool takes_word = opt->get_expected_min() > 0;
-        if (takes_word != (row.takes == Takes::word))
+        if (takes_word != (row.takes != Takes::nothing))
             return std::string(first) + (takes_word ? ": takes a value, the table says it does not"
                                                     : ": takes no value, the table says it does");
     }
@@ -715,17 +861,23 @@ Result<Command> parse_cli(const std::vector<std::string>& args, ParserScope scop
         cmd.options.command = std::move(*command);
         return cmd;
     }
+    const OptionWords lexed = read_option_words(args);
+    // -h anywhere among the options wins over any mistake next to it.
+    const bool help = std::any_of(lexed.tokens.begin(), lexed.tokens.end(),
+                                  [](const Token& t) { return t.kind == Token::Kind::help; });
+    if (!help) {
+        if (auto mistake = check_option_words(lexed, args)) return *mistake;
+    }
     CLI::App app{description, "daemonize"};
     app.formatter(std::make_shared<UsageFormatter>());
     app.footer(footer);
     app.prefix_command();
-    RowSet build;
-    if (scope == ParserScope::all) {
-        build.set();
-    } else {
-        build = scan_option_words(args);
+    add_options(app, cmd.options, raw, scope == ParserScope::all ? RowSet{}.set() : rows_to_build(lexed));
+    if (help) {
+        cmd.action = Action::help;
+        cmd.text = app.help();
+        return cmd;
     }
-    add_options(app, cmd.options, raw, build);
 
     // CLI11 wants the words without argv[0], last first.
     std::vector<std::string> words(args.rbegin(), args.rend());

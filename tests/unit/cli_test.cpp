@@ -702,3 +702,71 @@ TEST_CASE("cli: only the options named are built, with the same result") {
         (void)parse(words);
     }
 }
+
+// Issue 20: usage errors in daemonize's own words, one line each, naming
+// the option and what it expects, with a hint where the intent is known.
+TEST_CASE("cli: usage errors say what was meant") {
+    struct Case {
+        std::vector<std::string> words;
+        const char* message;
+    };
+    const Case cases[] = {
+        {{"-r", "always", "./app"},
+         "-r takes no value (it means --restart on-failure); for that policy write --restart always"},
+        {{"-r", "no", "./app"}, "-r takes no value (it means --restart on-failure); for that policy write --restart no"},
+        {{"--pidfle", "x.pid", "app"}, "unknown option '--pidfle' (did you mean --pidfile?)"},
+        {{"--pid", "x.pid", "app"}, "unknown option '--pid' (did you mean --pidfile?)"},
+        {{"--restart-dely", "1", "app"}, "unknown option '--restart-dely' (did you mean --restart-delay?)"},
+        {{"--frobnicate", "app"}, "unknown option '--frobnicate' (see daemonize --help)"},
+        {{"-a", "-o", "x.log", "app"},
+         "unknown option '-a': appending to -o/-e files is the default (--truncate to truncate)"},
+        {{"-l", "x.lock", "app"}, "unknown option '-l': the pidfile is the lock: -p FILE is locked while the daemon runs"},
+        {{"-x", "app"}, "unknown option '-x' (see daemonize --help)"},
+        {{"-rx", "app"}, "unknown option '-x' in '-rx' (see daemonize --help)"},
+        {{"-p"}, "-p (--pidfile) needs a value: FILE"},
+        {{"--pidfile"}, "--pidfile needs a value: FILE"},
+        {{"--instances"}, "--instances needs a value: N"},
+        {{"-p", "a.pid", "-p", "b.pid", "app"}, "--pidfile given twice ('a.pid' and 'b.pid'); give it once"},
+        {{"-r", "--restart", "always", "app"},
+         "--restart and -r cannot be combined: -r is short for --restart on-failure; give one of them"},
+        {{"--status", "--stop", "-p", "x"}, "--stop and --status cannot be combined: --status only asks; give it alone"},
+        {{"-q", "-v", "app"}, "-q and -v cannot be combined: -q prints errors only, -v every step; give one of them"},
+        {{"--truncate=yes", "-o", "x", "app"}, "'--truncate=yes': --truncate takes no value"},
+        {{"-w=1", "app"}, "'-w=1': -w takes no value"},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.words);
+        auto r = parse(c.words);
+        REQUIRE_FALSE(r);
+        CHECK(r.error().code == ExitCode::failure);
+        CHECK(r.error().what == c.message);
+    }
+}
+
+TEST_CASE("cli: -h anywhere among the options wins") {
+    for (auto words : std::vector<std::vector<std::string>>{
+             {"--bogus", "-h"}, {"-p", "x.pid", "-x", "-h"}, {"-r", "-h", "always"}, {"-q", "-v", "--help", "app"},
+             {"-rh"}}) {
+        CAPTURE(words);
+        auto r = parse(words);
+        REQUIRE(r);
+        CHECK(r->action == Action::help);
+        CHECK(r->text.find("--pidfile") != std::string::npos);
+    }
+    // An option's value is the next word, whatever it is (as CLI11 reads it).
+    auto value = parse({"-p", "-h", "app"});
+    REQUIRE(value);
+    CHECK(value->options.pidfile == "-h");
+    // After COMMAND, -h is the command's.
+    auto cmd = parse({"app", "-h"});
+    REQUIRE(cmd);
+    CHECK(cmd->action == Action::run);
+    CHECK(cmd->options.command == std::vector<std::string>{"app", "-h"});
+}
+
+TEST_CASE("cli: --stop-timeout is accepted without supervision") {
+    auto plain = parse({"--stop-timeout", "5", "app"});
+    REQUIRE(plain);
+    CHECK(plain->options.supervise.stop_timeout == Millis{5000});
+    CHECK_FALSE(plain->options.supervise.active());
+}
