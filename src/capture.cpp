@@ -72,7 +72,12 @@ std::string format_stamp(TimeFormat format, const timespec& when) {
     switch (format) {
     case TimeFormat::none: return {};
     case TimeFormat::unix_seconds: return std::to_string(when.tv_sec) + ms + " ";
-    case TimeFormat::iso: return local_time(when, "%Y-%m-%dT%H:%M:%S") + ms + local_time(when, "%z") + " ";
+    case TimeFormat::iso: {
+        char stamp[40];
+        size_t n = log::format_rfc3339(when, stamp);
+        stamp[n] = ' ';
+        return std::string(stamp, n + 1);
+    }
     }
     return {};
 }

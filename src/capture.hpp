@@ -29,8 +29,8 @@ namespace daemonize::capture {
 /// Every "%i" in `path` replaced by `value`.
 [[nodiscard]] std::string expand_instance(std::string_view path, std::string_view value);
 
-/// The line prefix for a time: "2026-11-25T10:00:00.123+0000 " (local time)
-/// or "1764064800.123 ". Empty for TimeFormat::none.
+/// The line prefix for a time: "2026-11-25T10:00:00.123+00:00 " (local
+/// time, RFC 3339) or "1764064800.123 ". Empty for TimeFormat::none.
 [[nodiscard]] std::string format_stamp(TimeFormat format, const timespec& when);
 
 /// Splits a byte stream into records: runs of complete lines, pieces of a

@@ -86,18 +86,26 @@ void verbose(const char* fmt, ...) {
     va_end(ap);
 }
 
+size_t format_rfc3339(const timespec& when, char (&out)[40]) noexcept {
+    tm local{};
+    ::localtime_r(&when.tv_sec, &local);
+    size_t n = std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%S", &local);
+    char zone[8];
+    // strftime's %z is "+0100"; RFC 3339 (and ISO 8601 readers) want "+01:00".
+    size_t z = std::strftime(zone, sizeof zone, "%z", &local);
+    int m = z == 5 ? std::snprintf(out + n, sizeof out - n, ".%03ld%.3s:%.2s", when.tv_nsec / 1000000, zone, zone + 3)
+                   : std::snprintf(out + n, sizeof out - n, ".%03ldZ", when.tv_nsec / 1000000);
+    return m < 0 ? n : std::min(n + static_cast<size_t>(m), sizeof out - 1);
+}
+
 void event_v(const char* fmt, va_list ap) {
     if (level == Verbosity::quiet) return;
     timespec ts{};
     ::clock_gettime(CLOCK_REALTIME, &ts);
-    tm local{};
-    ::localtime_r(&ts.tv_sec, &local);
-    char when[40], zone[8];
-    std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &local);
-    std::strftime(zone, sizeof zone, "%z", &local);
+    char when[40];
+    format_rfc3339(ts, when);
     char buf[1024];
-    int n = std::snprintf(buf, sizeof buf, "%s.%03ld%s daemonize[%d]: ", when, ts.tv_nsec / 1000000, zone,
-                          static_cast<int>(::getpid()));
+    int n = std::snprintf(buf, sizeof buf, "%s daemonize[%d]: ", when, static_cast<int>(::getpid()));
     if (n < 0) return;
     int m = std::vsnprintf(buf + n, sizeof buf - static_cast<size_t>(n), fmt, ap);
     if (m < 0) return;

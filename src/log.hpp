@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstdarg>
+#include <cstddef>
+#include <ctime>
 #include <string_view>
 
 #include "options.hpp"
@@ -18,7 +20,10 @@ void warn(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 /// "daemonize: <msg>" — only with -v.
 void verbose(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 [[nodiscard]] bool verbose_enabled() noexcept;
-/// "2026-11-25T10:00:00.123+0000 daemonize[PID]: <msg>" — the supervisor's
+/// `when` in local time as RFC 3339 with milliseconds,
+/// "2026-11-25T10:00:00.123+01:00", into `out`; returns its length.
+size_t format_rfc3339(const timespec& when, char (&out)[40]) noexcept;
+/// "2026-11-25T10:00:00.123+00:00 daemonize[PID]: <msg>" — the supervisor's
 /// event log; silenced by -q.
 void event_v(const char* fmt, va_list ap);
 

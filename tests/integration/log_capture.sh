@@ -14,7 +14,7 @@ supervisor_gave_up() {
     wait_for 30 not_alive "$_sup"
 }
 
-iso='^[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\.[0-9]\{3\}[+-][0-9]\{4\} '
+iso='^[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\.[0-9]\{3\}[+-][0-9][0-9]:[0-9][0-9] '
 
 # Timestamps: every line has one, and they never go backwards.
 "$DAEMONIZE" -f --timestamps -o ts.log -- sh -c '
@@ -22,7 +22,7 @@ iso='^[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\.[0-9]\{
     echo "to stderr" >&2'
 assert_eq 31 "$(count_lines ts.log "${iso}")" "ISO-stamped lines"
 assert_eq 1 "$(count_lines ts.log "${iso}to stderr\$")" "stderr stamped in the same file"
-cut -c1-28 ts.log > stamps
+cut -c1-29 ts.log > stamps
 sort -c stamps || fail "timestamps go backwards: $(cat ts.log)"
 "$DAEMONIZE" -f --timestamps=unix -o unix.log -- echo hello
 grep -q '^[0-9]\{10\}\.[0-9]\{3\} hello$' unix.log || fail "unix timestamp: $(cat unix.log)"

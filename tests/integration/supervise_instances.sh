@@ -21,7 +21,7 @@ for k in $kids; do
 done
 assert_eq "0 1 2" "$(echo $ids | tr ' ' '\n' | sort -n | tr '\n' ' ' | sed 's/ $//')" "instance numbers"
 assert_eq 3 "$(count_lines sup.log 'instance [0-2] started (pid [0-9]*)')" "start events in the log"
-grep -q '^[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]T[0-9:.]*[+-][0-9]\{4\} daemonize\['"$sup"'\]: instance 0 started' sup.log ||
+grep -q '^[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]T[0-9:.]*[+-][0-9][0-9]:[0-9][0-9] daemonize\['"$sup"'\]: instance 0 started' sup.log ||
     fail "log lines carry no timestamp: $(head -1 sup.log)"
 
 # Kill instance 1: it comes back as instance 1 with a new PID.

@@ -15,7 +15,7 @@ wait_for 30 lines_at_least loop.log 'started (pid' 10
 kill -TERM "$sup"
 wait_for 15 not_alive "$sup"
 
-# Event times in ms since midnight: "...T10:00:01.234+0000 daemonize[..]: ..."
+# Event times in ms since midnight: "...T10:00:01.234+00:00 daemonize[..]: ..."
 ms() { sed -n "s/^[^T]*T\([0-9][0-9]\):\([0-9][0-9]\):\([0-9][0-9]\)\.\([0-9]\{3\}\).*$1.*/\1 \2 \3 \4/p" loop.log |
     awk '{print (($1 * 60 + $2) * 60 + $3) * 1000 + $4}'; }
 ms 'exited with status 1' > exits

@@ -62,7 +62,7 @@ TEST_CASE("format_stamp") {
     setenv("TZ", "UTC", 1);
     tzset();
     timespec t{1764064800, 123456789};  // 2025-11-25T10:00:00.123Z
-    CHECK(capture::format_stamp(TimeFormat::iso, t) == "2025-11-25T10:00:00.123+0000 ");
+    CHECK(capture::format_stamp(TimeFormat::iso, t) == "2025-11-25T10:00:00.123+00:00 ");
     CHECK(capture::format_stamp(TimeFormat::unix_seconds, t) == "1764064800.123 ");
     CHECK(capture::format_stamp(TimeFormat::none, t).empty());
     timespec early{1764064800, 5000000};
