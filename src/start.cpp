@@ -5,7 +5,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string_view>
@@ -192,6 +194,64 @@ Status bind_listen(const Options& opts, const std::string& cwd, const sys::fs::A
     return Ok{};
 }
 
+// For -v: the command line as a shell would take it back ('...' where needed).
+std::string quoted(const std::vector<std::string>& words) {
+    std::string out;
+    for (const auto& w : words) {
+        if (!out.empty()) out += ' ';
+        if (!w.empty() && w.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@%+=:,./_-") ==
+                              std::string::npos) {
+            out += w;
+            continue;
+        }
+        out += '\'';
+        for (char c : w) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+        out += '\'';
+    }
+    return out;
+}
+
+// -v: who the command runs as.
+void report_identity(const std::optional<Identity>& id) {
+    if (!log::verbose_enabled()) return;
+    if (!id || !id->switch_ids) {
+        log::verbose("identity: unchanged (uid %u, gid %u)", static_cast<unsigned>(::getuid()),
+                     static_cast<unsigned>(::getgid()));
+        return;
+    }
+    std::string groups;
+    for (gid_t g : id->groups) groups += (groups.empty() ? "" : ",") + std::to_string(g);
+    log::verbose("identity: %s (uid %u, gid %u, groups %s)", id->set_user ? id->name.c_str() : "group only",
+                 static_cast<unsigned>(id->set_user ? id->uid : ::getuid()), static_cast<unsigned>(id->gid),
+                 groups.empty() ? "none" : groups.c_str());
+}
+
+// -v: where the standard streams go. A Python command writing to a file
+// block-buffers its output: say so, since "nothing in the log" is the
+// usual first surprise.
+void report_stdio(const Options& opts, const std::string& out_path, const std::string& err_path) {
+    if (!log::verbose_enabled()) return;
+    const bool fg = opts.supervise.foreground;
+    auto place = [&](const std::string& path, const char* unset) { return path.empty() ? std::string(unset) : path; };
+    const char* mode = opts.stdio.truncate ? "truncated" : "appending";
+    log::verbose("stdin: %s; stdout: %s%s; stderr: %s%s", place(opts.stdio.in, fg ? "inherited" : "/dev/null").c_str(),
+                 place(out_path, fg ? "inherited" : "/dev/null").c_str(),
+                 out_path.empty() ? "" : (std::string(" (") + mode + ")").c_str(),
+                 err_path.empty() ? (out_path.empty() ? (fg ? "inherited" : "/dev/null") : "with stdout")
+                                  : err_path.c_str(),
+                 err_path.empty() ? "" : (std::string(" (") + mode + ")").c_str());
+    const std::string& command = opts.command.front();
+    const std::string base = command.substr(command.rfind('/') + 1);
+    const bool python = base.rfind("python", 0) == 0;
+    const bool unbuffered =
+        std::any_of(opts.command.begin() + 1, opts.command.end(), [](const std::string& a) { return a == "-u"; }) ||
+        std::any_of(opts.env.begin(), opts.env.end(), [](const auto& kv) { return kv.first == "PYTHONUNBUFFERED"; }) ||
+        std::getenv("PYTHONUNBUFFERED") != nullptr;
+    if (python && !out_path.empty() && !unbuffered)
+        log::verbose("note: %s buffers what it writes to a file: lines reach %s late, and are lost if it is killed; "
+                     "use '%s -u' or -E PYTHONUNBUFFERED=1", base.c_str(), out_path.c_str(), base.c_str());
+}
+
 }  // namespace
 
 Result<int> run_start(const Options& opts) {
@@ -200,12 +260,16 @@ Result<int> run_start(const Options& opts) {
     if (auto ok = reserve_listen_fds(static_cast<int>(opts.listen.size())); !ok) return std::move(ok).error();
     auto cwd = sys::current_dir();
     if (!cwd) return std::move(cwd).error();
+    if (log::verbose_enabled())
+        log::verbose("daemonize %s, uid %u, in %s: %s", DAEMONIZE_VERSION, static_cast<unsigned>(::getuid()), cwd->c_str(),
+                     quoted(opts.command).c_str());
 
     SupervisePlan sp;
     LaunchPlan& plan = sp.launch;
     auto actor_or = plan_command(opts, *cwd, sp);
     if (!actor_or) return std::move(actor_or).error();
     const sys::fs::Actor actor = *actor_or;
+    report_identity(plan.identity);
 
     ReadyWatch watch;
     sys::UniqueFd ready_write;
@@ -282,6 +346,12 @@ Result<int> run_start(const Options& opts) {
     plan.in_fd = stdio->in.get();
     plan.out_fd = stdio->out.get();
     plan.err_fd = stdio->err_fd();
+    report_stdio(opts, out_path, err_path == out_path ? std::string() : err_path);
+    if (log::verbose_enabled()) {
+        char mask[8] = "kept";
+        if (plan.umask >= 0) std::snprintf(mask, sizeof mask, "%03o", static_cast<unsigned>(plan.umask) & 0777u);
+        log::verbose("working directory: %s; umask %s", plan.chdir.empty() ? "kept" : plan.chdir.c_str(), mask);
+    }
 
     plan.args = opts.command;
     // With -w the socket is ours, whatever -E or the caller said.
@@ -350,8 +420,11 @@ Result<int> run_start(const Options& opts) {
         if (!daemon.error().command_ran) remove_created(*stdio, actor);
         return std::move(daemon).error();
     }
-    log::verbose("started %s as PID %d%s", plan.args.front().c_str(), *daemon,
-                 opts.supervise.active() ? " (supervisor)" : "");
+    if (opts.supervise.active())
+        log::verbose("started %s under its supervisor, PID %d: exec confirmed for every instance",
+                     plan.args.front().c_str(), *daemon);
+    else
+        log::verbose("started %s as PID %d: exec confirmed", plan.args.front().c_str(), *daemon);
     if (!wait_here) return 0;
 
     auto main_pid =

@@ -9,7 +9,7 @@ cd "$dir"
 pid=$(daemon_pid app.pid)
 # -v reports the steps, ending with the PID the pidfile holds.
 assert_contains verbose "pidfile $dir/app.pid locked" "verbose output"
-assert_eq "daemonize: started sleep as PID $pid" "$(tail -n 1 verbose)" "last verbose line"
+assert_eq "daemonize: started sleep as PID $pid: exec confirmed" "$(tail -n 1 verbose)" "last verbose line"
 # Exactly the PID and a newline.
 printf '%s\n' "$pid" > expected
 cmp -s expected app.pid || fail "pidfile content: $(od -c app.pid)"

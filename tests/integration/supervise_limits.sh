@@ -16,7 +16,7 @@ assert_contains give-up.log "giving up: 3 restarts" "give-up event"
 # The same, detached: the supervisor exits by itself and removes its pidfile.
 # (-v tells the PID: the pidfile may already be gone when we look)
 "$DAEMONIZE" -v -r --restart-delay 0 --max-restarts 2 -p gu.pid -o gu.log -- false 2>gu.err
-sup=$(sed -n 's/.* as PID \([0-9]*\) (supervisor)$/\1/p' gu.err)
+sup=$(sed -n 's/.* under its supervisor, PID \([0-9]*\):.*/\1/p' gu.err)
 [ -n "$sup" ] || fail "no supervisor PID in -v output: $(cat gu.err)"
 track "$sup"
 wait_for 10 not_alive "$sup"
