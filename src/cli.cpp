@@ -352,7 +352,9 @@ OptionWords read_option_words(const std::vector<std::string>& args) {
             continue;
         }
         for (size_t c = 1; c < w.size(); ++c) {
-            if (w[c] == '=' && c > 1) {  // "-w=1": a value given to the flag before it
+            // "-w=1": a value meant for the flag before it (CLI11 would read an
+            // unknown "-=1"); said as such by check_option_words.
+            if (w[c] == '=' && c > 1) {
                 out.tokens.back().value = w.substr(c + 1);
                 break;
             }
@@ -474,6 +476,10 @@ std::optional<Error> check_option_words(const OptionWords& words, const std::vec
             const std::string name = row_name(row);
             return usage_error(t.spelled + (name == t.spelled ? "" : " (" + name + ")") + " needs a value: " + row.value);
         }
+        // "--pidfile=" with nothing after the '=': CLI11 would take the next
+        // word instead ("--pidfile=$EMPTY -f app" would name the pidfile -f).
+        if (row.takes != Takes::nothing && t.value && t.value->empty() && t.word == t.spelled + "=")
+            return usage_error(t.word + ": empty value (" + row.value + " after the '=')");
         if (row.takes == Takes::nothing && t.value && std::string_view(row.names).find('{') == std::string_view::npos)
             return usage_error("'" + t.word + "': " + t.spelled + " takes no value");
         if (row.takes == Takes::word && first[t.row] != nullptr)
@@ -487,12 +493,15 @@ std::optional<Error> check_option_words(const OptionWords& words, const std::vec
         if (a != nullptr && b != nullptr)
             return usage_error(a->spelled + " and " + b->spelled + " cannot be combined: " + x.why);
     }
-    // "-r always": -r takes no value, so "always" would be run as COMMAND.
-    if (!words.tokens.empty() && words.command_at < args.size()) {
-        const Token& last = words.tokens.back();
+    // "-r always", "-rf always": -r takes no value, so "always" would be run
+    // as COMMAND.
+    if (words.command_at > 1 && words.command_at < args.size()) {
         const std::string& command = args[words.command_at];
-        if (last.kind == Token::Kind::row && row_name(rows[last.row]) == "-r" &&
-            (command == "always" || command == "on-failure" || command == "no"))
+        const std::string& before = args[words.command_at - 1];
+        const bool r_before = std::any_of(words.tokens.begin(), words.tokens.end(), [&](const Token& t) {
+            return t.word == before && t.kind == Token::Kind::row && row_name(rows[t.row]) == "-r";
+        });
+        if (r_before && (command == "always" || command == "on-failure" || command == "no"))
             return usage_error("-r takes no value (it means --restart on-failure); for that policy write --restart " +
                                command);
     }

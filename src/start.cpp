@@ -227,29 +227,41 @@ void report_identity(const std::optional<Identity>& id) {
 }
 
 // -v: where the standard streams go. A Python command writing to a file
-// block-buffers its output: say so, since "nothing in the log" is the
-// usual first surprise.
+// or a pipe block-buffers its output: say so, since "nothing in the log" is
+// the usual first surprise.
 void report_stdio(const Options& opts, const std::string& out_path, const std::string& err_path) {
     if (!log::verbose_enabled()) return;
-    const bool fg = opts.supervise.foreground;
-    auto place = [&](const std::string& path, const char* unset) { return path.empty() ? std::string(unset) : path; };
-    const char* mode = opts.stdio.truncate ? "truncated" : "appending";
-    log::verbose("stdin: %s; stdout: %s%s; stderr: %s%s", place(opts.stdio.in, fg ? "inherited" : "/dev/null").c_str(),
-                 place(out_path, fg ? "inherited" : "/dev/null").c_str(),
-                 out_path.empty() ? "" : (std::string(" (") + mode + ")").c_str(),
-                 err_path.empty() ? (out_path.empty() ? (fg ? "inherited" : "/dev/null") : "with stdout")
-                                  : err_path.c_str(),
-                 err_path.empty() ? "" : (std::string(" (") + mode + ")").c_str());
+    const char* unset = opts.supervise.foreground ? "inherited" : "/dev/null";
+    const char* mode = opts.stdio.truncate ? " (truncated)" : " (appending)";
+    if (opts.log.syslog) {
+        log::verbose("stdin: %s; stdout and stderr: syslog, tag %s (if nobody listens: %s)",
+                     opts.stdio.in.empty() ? unset : opts.stdio.in.c_str(),
+                     opts.log.syslog_tag.empty() ? "the command's name" : opts.log.syslog_tag.c_str(),
+                     out_path.empty() ? unset : out_path.c_str());
+    } else {
+        log::verbose("stdin: %s; stdout: %s%s; stderr: %s%s", opts.stdio.in.empty() ? unset : opts.stdio.in.c_str(),
+                     out_path.empty() ? unset : out_path.c_str(), out_path.empty() ? "" : mode,
+                     !err_path.empty() ? err_path.c_str() : out_path.empty() ? unset : "with stdout",
+                     err_path.empty() ? "" : mode);
+    }
     const std::string& command = opts.command.front();
     const std::string base = command.substr(command.rfind('/') + 1);
-    const bool python = base.rfind("python", 0) == 0;
-    const bool unbuffered =
-        std::any_of(opts.command.begin() + 1, opts.command.end(), [](const std::string& a) { return a == "-u"; }) ||
-        std::any_of(opts.env.begin(), opts.env.end(), [](const auto& kv) { return kv.first == "PYTHONUNBUFFERED"; }) ||
-        std::getenv("PYTHONUNBUFFERED") != nullptr;
-    if (python && !out_path.empty() && !unbuffered)
-        log::verbose("note: %s buffers what it writes to a file: lines reach %s late, and are lost if it is killed; "
-                     "use '%s -u' or -E PYTHONUNBUFFERED=1", base.c_str(), out_path.c_str(), base.c_str());
+    if (base.rfind("python", 0) != 0 || (out_path.empty() && !opts.log.syslog)) return;
+    // -u among the interpreter's own options (before the script or -c/-m's value).
+    bool unbuffered = false;
+    for (auto a = opts.command.begin() + 1; a != opts.command.end() && a->size() > 1 && (*a)[0] == '-'; ++a) {
+        if ((*a)[1] != '-' && a->find('u') != std::string::npos) unbuffered = true;
+        if (*a == "-c" || *a == "-m") break;
+    }
+    for (const auto& [name, value] : opts.env)
+        if (name == "PYTHONUNBUFFERED") unbuffered = unbuffered || !value.empty();
+    const char* inherited = std::getenv("PYTHONUNBUFFERED");
+    if (inherited != nullptr && *inherited != '\0' && !opts.clear_env &&
+        std::find(opts.unset_env.begin(), opts.unset_env.end(), "PYTHONUNBUFFERED") == opts.unset_env.end())
+        unbuffered = true;
+    if (!unbuffered)
+        log::verbose("note: %s buffers what it writes to a file or pipe: lines arrive late, and are lost if it is "
+                     "killed; use '%s -u' or -E PYTHONUNBUFFERED=1", base.c_str(), base.c_str());
 }
 
 }  // namespace

@@ -40,7 +40,7 @@ n=0
 for step in "daemonize: daemonize [0-9.]*, uid [0-9]*, in $dir: python3 -c 'import time; time.sleep(60)'" \
     "daemonize: command: /.*python3" "daemonize: identity: unchanged" "daemonize: pidfile $dir/app.pid locked" \
     "daemonize: stdin: /dev/null; stdout: $dir/app.log (appending); stderr: with stdout" \
-    "daemonize: note: python3 buffers what it writes to a file" "daemonize: working directory: $dir/*; umask 022" \
+    "daemonize: note: python3 buffers what it writes to a file or pipe" "daemonize: working directory: $dir/*; umask 022" \
     "daemonize: started python3 as PID $pid: exec confirmed"; do
     n=$((n + 1))
     sed -n "${n}p" steps | grep -q "^$step" || fail "-v line $n is not '$step': $(cat steps)"

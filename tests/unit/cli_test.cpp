@@ -733,6 +733,10 @@ TEST_CASE("cli: usage errors say what was meant") {
         {{"-q", "-v", "app"}, "-q and -v cannot be combined: -q prints errors only, -v every step; give one of them"},
         {{"--truncate=yes", "-o", "x", "app"}, "'--truncate=yes': --truncate takes no value"},
         {{"-w=1", "app"}, "'-w=1': -w takes no value"},
+        {{"-rf", "always"},
+         "-r takes no value (it means --restart on-failure); for that policy write --restart always"},
+        {{"--pidfile=", "-f", "app"}, "--pidfile=: empty value (FILE after the '=')"},
+        {{"--env=", "app"}, "--env=: empty value (NAME=VALUE after the '=')"},
     };
     for (const auto& c : cases) {
         CAPTURE(c.words);
