@@ -11,10 +11,16 @@ runs=${RUNS:-300}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 g++ -O2 -static -o "$work/forkexec" "$here/forkexec.cpp"
+# A copy, as an installed binary would be: the file a linker has just
+# written starts about 0.05 ms slower here than a copy of it (measured side
+# by side; the page cache holds them differently).
+orig=$ours
+cp "$ours" "$work/daemonize"
+ours=$work/daemonize
 
 set -- "$ours /bin/true" "setsid -f /bin/true"
 for bmc in /usr/sbin/daemonize /usr/bin/daemonize; do  # Debian's package "daemonize"
-    [ -x "$bmc" ] && [ "$(readlink -f "$bmc")" != "$ours" ] && set -- "$@" "$bmc /bin/true" && break
+    [ -x "$bmc" ] && [ "$(readlink -f "$bmc")" != "$orig" ] && set -- "$@" "$bmc /bin/true" && break
 done
 command -v daemon >/dev/null && set -- "$@" "daemon -- /bin/true"
 command -v start-stop-daemon >/dev/null &&
