@@ -229,7 +229,8 @@ void report_identity(const std::optional<Identity>& id) {
 // -v: where the standard streams go. A Python command writing to a file
 // or a pipe block-buffers its output: say so, since "nothing in the log" is
 // the usual first surprise.
-void report_stdio(const Options& opts, const std::string& out_path, const std::string& err_path) {
+void report_stdio(const Options& opts, const std::vector<std::string>& env, const std::string& out_path,
+                  const std::string& err_path) {
     if (!log::verbose_enabled()) return;
     const char* unset = opts.supervise.foreground ? "inherited" : "/dev/null";
     const char* mode = opts.stdio.truncate ? " (truncated)" : " (appending)";
@@ -253,12 +254,9 @@ void report_stdio(const Options& opts, const std::string& out_path, const std::s
         if ((*a)[1] != '-' && a->find('u') != std::string::npos) unbuffered = true;
         if (*a == "-c" || *a == "-m") break;
     }
-    for (const auto& [name, value] : opts.env)
-        if (name == "PYTHONUNBUFFERED") unbuffered = unbuffered || !value.empty();
-    const char* inherited = std::getenv("PYTHONUNBUFFERED");
-    if (inherited != nullptr && *inherited != '\0' && !opts.clear_env &&
-        std::find(opts.unset_env.begin(), opts.unset_env.end(), "PYTHONUNBUFFERED") == opts.unset_env.end())
-        unbuffered = true;
+    // The environment the command gets (after -E, --env-file, --unset...).
+    const std::string* var = find_env(env, "PYTHONUNBUFFERED");
+    if (var != nullptr && var->size() > std::string_view("PYTHONUNBUFFERED=").size()) unbuffered = true;
     if (!unbuffered)
         log::verbose("note: %s buffers what it writes to a file or pipe: lines arrive late, and are lost if it is "
                      "killed; use '%s -u' or -E PYTHONUNBUFFERED=1", base.c_str(), base.c_str());
@@ -315,13 +313,15 @@ Result<int> run_start(const Options& opts) {
         log::verbose("pidfile %s locked", plan.pidfile_path.c_str());
     }
     std::vector<std::pair<std::string, sys::fs::FileId>> sockets;  // unix sockets we created
-    auto cleanup_pidfile = [&] {
-        if (pid_lock) pidfile::remove(*pid_lock, actor);
+    // Undoes a start that failed: the unix sockets we created always; the
+    // pidfile if we created it, or if something may have written it (the
+    // daemon). A pidfile that was there and was not written is left as it was.
+    auto cleanup = [&](bool pidfile_written) {
+        if (pid_lock && (pidfile_written || pid_lock->created)) pidfile::remove(*pid_lock, actor);
         for (const auto& [path, id] : sockets) sys::fs::unlink_if(path, id, actor);
     };
     if (auto ok = bind_listen(opts, *cwd, actor, plan, sockets); !ok) {
-        if (pid_lock && pid_lock->created) pidfile::remove(*pid_lock, actor);
-        for (const auto& [path, id] : sockets) sys::fs::unlink_if(path, id, actor);
+        cleanup(false);
         return std::move(ok).error();
     }
 
@@ -351,14 +351,13 @@ Result<int> run_start(const Options& opts) {
         }
     }
     if (!stdio) {
-        // A pidfile we did not create and did not write is left as it was.
-        if (pid_lock && pid_lock->created) cleanup_pidfile();
+        cleanup(false);
         return std::move(stdio).error();
     }
     plan.in_fd = stdio->in.get();
     plan.out_fd = stdio->out.get();
     plan.err_fd = stdio->err_fd();
-    report_stdio(opts, out_path, err_path == out_path ? std::string() : err_path);
+    report_stdio(opts, plan.env, out_path, err_path == out_path ? std::string() : err_path);
     if (log::verbose_enabled()) {
         char mask[8] = "kept";
         if (plan.umask >= 0) std::snprintf(mask, sizeof mask, "%03o", static_cast<unsigned>(plan.umask) & 0777u);
@@ -409,7 +408,7 @@ Result<int> run_start(const Options& opts) {
         (void)stdio->err.release();
         auto code = run_foreground(sp);
         if (!code) {
-            cleanup_pidfile();
+            cleanup(true);
             remove_created(*stdio, actor);
         }
         return code;
@@ -428,7 +427,7 @@ Result<int> run_start(const Options& opts) {
     if (!daemon) {
         // The daemon may have written the pidfile before failing. What a
         // command that ran wrote to its log files explains why it failed.
-        cleanup_pidfile();
+        cleanup(true);
         if (!daemon.error().command_ran) remove_created(*stdio, actor);
         return std::move(daemon).error();
     }
@@ -442,7 +441,7 @@ Result<int> run_start(const Options& opts) {
     auto main_pid =
         wait_ready(watch, *daemon, plan.args.front(), opts.ready.timeout, opts.supervise.stop_timeout, stop_fd, opts.min_uptime);
     if (!main_pid) {
-        cleanup_pidfile();
+        cleanup(true);
         return std::move(main_pid).error();
     }
     if (*main_pid != *daemon && pid_lock) {

@@ -50,6 +50,12 @@ assert_contains err "Address already in use" "in use says so"
 [ ! -e busy.pid ] || fail "a failed --listen left its pidfile"
 run_daemonize --listen "tcp:nohost:80" -- sleep 300
 assert_eq 125 "$rc" "--listen with a host name"
+# A start that fails after binding (here: its -o cannot be opened), with a
+# pidfile that was there before it: the unix socket it created goes too.
+echo 4194303 > stale.pid
+run_daemonize --listen "unix:$dir/roll.sock" -p stale.pid -o "$dir/no/such/dir/log" -- sleep 300
+assert_eq 125 "$rc" "a start whose -o fails ($(cat err))"
+[ ! -e roll.sock ] || fail "a failed start left its --listen unix socket"
 run_daemonize --listen "tcp:127.0.0.1:1" --ready-fd 3 -- sleep 300
 assert_eq 125 "$rc" "--ready-fd on a socket's fd"
 
