@@ -444,12 +444,10 @@ std::optional<std::string> closest_option(std::string_view unknown) {
 }
 
 // Options of other daemonizers, with what daemonize does instead.
+constexpr const char* appending = "appending to -o/-e files is the default (--truncate to truncate)";
+constexpr const char* locking = "the pidfile is the lock: -p FILE is locked while the daemon runs";
 constexpr std::pair<const char*, const char*> foreign_options[] = {
-    {"-a", "appending to -o/-e files is the default (--truncate to truncate)"},
-    {"--append", "appending to -o/-e files is the default (--truncate to truncate)"},
-    {"-l", "the pidfile is the lock: -p FILE is locked while the daemon runs"},
-    {"--lock", "the pidfile is the lock: -p FILE is locked while the daemon runs"},
-    {"--lockfile", "the pidfile is the lock: -p FILE is locked while the daemon runs"},
+    {"-a", appending}, {"--append", appending}, {"-l", locking}, {"--lock", locking}, {"--lockfile", locking},
 };
 
 Error unknown_option(const Token& t) {
@@ -480,6 +478,12 @@ std::optional<Error> check_option_words(const OptionWords& words, const std::vec
         // word instead ("--pidfile=$EMPTY -f app" would name the pidfile -f).
         if (row.takes != Takes::nothing && t.value && t.value->empty() && t.word == t.spelled + "=")
             return usage_error(t.word + ": empty value (" + row.value + " after the '=')");
+        // "-o ''" would silently mean /dev/null; an empty name is always a
+        // mistake. (Repeatable options say so in finish(), with "-" too.)
+        if (row.takes == Takes::word && t.value && t.value->empty()) return usage_error(row_name(row) + ": empty value");
+        // CLI11 reads "--timestamps=" like "--timestamps".
+        if (t.word == "--timestamps=") return usage_error("--timestamps=: empty value (iso or unix)");
+        if (t.word == "--syslog=") return usage_error("--syslog=: empty tag (give a TAG or leave out the '=')");
         if (row.takes == Takes::nothing && t.value && std::string_view(row.names).find('{') == std::string_view::npos)
             return usage_error("'" + t.word + "': " + t.spelled + " takes no value");
         if (row.takes == Takes::word && first[t.row] != nullptr)
@@ -905,27 +909,8 @@ Result<Command> parse_cli(const std::vector<std::string>& args, ParserScope scop
         return usage_error(std::string(e.what()) + " (see daemonize --help)");
     }
 
-    // "-o ''" would silently mean /dev/null; an empty name is always a mistake.
     cmd.options.chdir_given = given(app, "--chdir") > 0;
     cmd.options.umask_given = given(app, "--umask") > 0;
-    for (const char* name : {"--chdir", "--umask", "--stdin", "--stdout", "--stderr", "--pidfile", "--user", "--group",
-                             "--restart", "--instances", "--max-restarts", "--restart-delay", "--success-exit",
-                             "--stop-timeout", "--child-pidfile", "--ready-timeout", "--ready-fd", "--log-max-size",
-                             "--log-keep", "--signal", "--chroot", "--nice", "--ionice",
-                             "--sched", "--cpus", "--oom-score-adj", "--keep-caps", "--min-uptime",
-                             "--retry", "--scale", "--restart-instance", "--watchdog", "--listen-mode"}) {
-        if (given(app, name) > 0 && app.get_option(name)->as<std::string>().empty())
-            return usage_error(std::string(name) + ": empty value");
-    }
-    // CLI11 reads "--timestamps=" like "--timestamps": look at the option
-    // words themselves (not COMMAND's, which come after them).
-    const size_t option_words = args.size() - std::min(args.size(), app.remaining_size() + 1);
-    auto given_empty = [&](const char* word) {
-        return std::find(args.begin() + 1, args.begin() + 1 + static_cast<std::ptrdiff_t>(option_words), word) !=
-               args.begin() + 1 + static_cast<std::ptrdiff_t>(option_words);
-    };
-    if (given_empty("--timestamps=")) return usage_error("--timestamps=: empty value (iso or unix)");
-    if (given_empty("--syslog=")) return usage_error("--syslog=: empty tag (give a TAG or leave out the '=')");
     raw.syslog = given(app, "--syslog") > 0;
     if (auto done = finish(cmd.options, raw); !done) return done.error();
     if (cmd.options.verb != Verb::start) {
