@@ -15,6 +15,8 @@ import socket
 import sys
 import time
 
+from proc_children import children
+
 host, port = sys.argv[1].rsplit(":", 1)
 out = sys.argv[2]
 args = sys.argv[3:]
@@ -28,21 +30,6 @@ while args:
         sup, every = int(args[1]), int(args[2]); args = args[3:]
     else:
         sys.exit("unknown argument " + args[0])
-
-
-def children(pid):
-    kids = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = open("/proc/%s/stat" % entry).read()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2:].split()
-        if fields[1] == str(pid) and fields[0] not in "ZX":
-            kids.append(int(entry))
-    return sorted(kids)
 
 
 requests = failed = killed = 0

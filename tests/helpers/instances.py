@@ -12,21 +12,7 @@ instances.py SUP --watch STOP OUT
 import os
 import sys
 
-
-def children(sup):
-    out = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open("/proc/%s/stat" % entry) as f:
-                stat = f.read()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2:].split()
-        if fields[1] == str(sup) and fields[0] not in ("Z", "X"):
-            out.append(int(entry))
-    return out
+from proc_children import children
 
 
 def instance_of(pid):
